@@ -1,0 +1,33 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Lodestar;
+
+/// <summary>The one JSON shape for stored records and API bodies: camelCase, enums as camelCase strings, no nulls.</summary>
+public static class DomainJson
+{
+    public static JsonSerializerOptions Options { get; } = Create();
+
+    private static JsonSerializerOptions Create()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        };
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        options.Converters.Add(new CustomerIdConverter());
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+
+    private sealed class CustomerIdConverter : JsonConverter<Customers.CustomerId>
+    {
+        public override Customers.CustomerId Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            Customers.CustomerId.Parse(reader.GetString()!);
+
+        public override void Write(Utf8JsonWriter writer, Customers.CustomerId value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(value.Value);
+    }
+}

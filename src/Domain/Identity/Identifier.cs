@@ -1,0 +1,25 @@
+namespace Lodestar.Identity;
+
+/// <summary>Kinds of identifier, strongest first: the order decides which one names a new customer.</summary>
+public enum IdKind
+{
+    Member = 0,
+    UnionId = 1,
+    Phone = 2,
+    Email = 3,
+    NationalId = 4,
+    OpenId = 5,
+    Anonymous = 6,
+}
+
+/// <summary>
+/// One identifier of a customer. For personal kinds (phone, email, national id) <see cref="Key"/> holds the keyed
+/// hash and <see cref="Display"/> the masked form; the raw value never leaves <see cref="PiiProtector"/>.
+/// </summary>
+public sealed record Identifier(IdKind Kind, string Key, string Display)
+{
+    public static bool IsPersonal(IdKind kind) => kind is IdKind.Phone or IdKind.Email or IdKind.NationalId;
+
+    /// <summary>The identity-graph key: kind and value, so that equal values of different kinds never collide.</summary>
+    public string GraphKey => $"{Kind.ToString().ToLowerInvariant()}:{Key}";
+}

@@ -1,0 +1,85 @@
+using System.Collections.Immutable;
+using Lodestar.Customers;
+using Lodestar.Identity;
+
+namespace Lodestar.Profiles;
+
+/// <summary>Running totals folded from a customer's events. Sums only, so merging two profiles adds them.</summary>
+public sealed record Counters
+{
+    public long Events { get; init; }
+    public long PageViews { get; init; }
+    public long Sessions { get; init; }
+    public long DwellSeconds { get; init; }
+    public long Searches { get; init; }
+    public long CartAdds { get; init; }
+    public long Orders { get; init; }
+    public long Cancellations { get; init; }
+    public long DiscountedOrders { get; init; }
+    public long SpendMinor { get; init; }
+    public long RefundMinor { get; init; }
+    public long ServiceContacts { get; init; }
+    public long Complaints { get; init; }
+    public DateTimeOffset? FirstOrderAt { get; init; }
+    public DateTimeOffset? LastOrderAt { get; init; }
+    public DateTimeOffset? LastCartAt { get; init; }
+
+    public static Counters operator +(Counters a, Counters b) => new()
+    {
+        Events = a.Events + b.Events,
+        PageViews = a.PageViews + b.PageViews,
+        Sessions = a.Sessions + b.Sessions,
+        DwellSeconds = a.DwellSeconds + b.DwellSeconds,
+        Searches = a.Searches + b.Searches,
+        CartAdds = a.CartAdds + b.CartAdds,
+        Orders = a.Orders + b.Orders,
+        Cancellations = a.Cancellations + b.Cancellations,
+        DiscountedOrders = a.DiscountedOrders + b.DiscountedOrders,
+        SpendMinor = a.SpendMinor + b.SpendMinor,
+        RefundMinor = a.RefundMinor + b.RefundMinor,
+        ServiceContacts = a.ServiceContacts + b.ServiceContacts,
+        Complaints = a.Complaints + b.Complaints,
+        FirstOrderAt = Min(a.FirstOrderAt, b.FirstOrderAt),
+        LastOrderAt = Max(a.LastOrderAt, b.LastOrderAt),
+        LastCartAt = Max(a.LastCartAt, b.LastCartAt),
+    };
+
+    internal static DateTimeOffset? Min(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
+
+    internal static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
+}
+
+/// <summary>A recent event as the profile shows it.</summary>
+public sealed record EventSummary(string MessageId, string Type, string? Name, DateTimeOffset Timestamp, string Source);
+
+/// <summary>A tag's current value, which rule family set it and when.</summary>
+public sealed record TagValue(string Value, string Family, DateTimeOffset SetAt);
+
+/// <summary>Consent for one channel and purpose (key "marketing.sms"); withdrawal keeps its timestamp.</summary>
+public sealed record ConsentState(bool Granted, DateTimeOffset At, string Source);
+
+/// <summary>An identifier as the profile shows it: personal kinds only masked.</summary>
+public sealed record IdentityView(IdKind Kind, string Display);
+
+/// <summary>The 360° profile of one customer. Built only by <see cref="ProfileFold"/>; never holds raw personal data.</summary>
+public sealed record Profile
+{
+    public const int RecentEventCount = 20;
+
+    public required CustomerId Id { get; init; }
+    public required DateTimeOffset FirstSeen { get; init; }
+    public required DateTimeOffset LastSeen { get; init; }
+    public ImmutableArray<IdentityView> Identities { get; init; } = [];
+    public ImmutableSortedDictionary<string, string> Traits { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+    public Counters Counters { get; init; } = new();
+    /// <summary>Units bought per product category (preference tags read it).</summary>
+    public ImmutableSortedDictionary<string, long> Categories { get; init; } = ImmutableSortedDictionary<string, long>.Empty;
+    public ImmutableArray<EventSummary> RecentEvents { get; init; } = [];
+    public ImmutableSortedDictionary<string, TagValue> Tags { get; init; } = ImmutableSortedDictionary<string, TagValue>.Empty;
+    public ImmutableSortedDictionary<string, ConsentState> Consent { get; init; } = ImmutableSortedDictionary<string, ConsentState>.Empty;
+    /// <summary>Customer ids merged into this one, oldest merge first.</summary>
+    public ImmutableArray<CustomerId> MergedFrom { get; init; } = [];
+
+    /// <summary>Cold start: a customer with little history, whose tags are still filling in (about two weeks).</summary>
+    public bool ColdStart => Counters.Events < 10 && LastSeen - FirstSeen < TimeSpan.FromDays(14);
+}
