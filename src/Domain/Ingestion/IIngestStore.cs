@@ -39,7 +39,12 @@ public sealed record IngestChanges(
 /// </summary>
 public interface IIngestStore
 {
+    /// <summary>Loads what the batch needs. A later <see cref="CommitAsync"/> throws <see cref="ConcurrencyConflictException"/>
+    /// when a profile it read was saved by someone else meanwhile; the caller reloads and decides again.</summary>
     Task<IngestSnapshot> LoadAsync(IngestKeys keys, CancellationToken cancellationToken);
 
     Task CommitAsync(IngestChanges changes, CancellationToken cancellationToken);
 }
+
+/// <summary>A profile changed between read and write (optimistic concurrency); retry with fresh state.</summary>
+public sealed class ConcurrencyConflictException(string message) : Exception(message);

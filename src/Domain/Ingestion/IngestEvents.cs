@@ -25,16 +25,28 @@ public sealed class IngestEvents(IIngestStore store, TagRuleSet tagRules, TimePr
             batch.Select(r => r.Event.MessageId).ToHashSet(StringComparer.Ordinal),
             batch.SelectMany((r, i) => FingerprintKeys(contents[i], r.Event.Timestamp)).ToHashSet(StringComparer.Ordinal),
             batch.SelectMany(r => GraphKeys(r.Event)).ToHashSet(StringComparer.Ordinal));
-        var snapshot = await store.LoadAsync(keys, cancellationToken);
-        var work = new Batch(snapshot, time.GetUtcNow());
-        var items = ImmutableArray.CreateBuilder<ItemResult>(batch.Count);
-        for (var i = 0; i < batch.Count; i++)
+        for (var attempt = 1; ; attempt++)
         {
-            items.Add(work.Decide(batch[i], contents[i], _realtime));
+            var snapshot = await store.LoadAsync(keys, cancellationToken);
+            var work = new Batch(snapshot, time.GetUtcNow());
+            var items = ImmutableArray.CreateBuilder<ItemResult>(batch.Count);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                items.Add(work.Decide(batch[i], contents[i], _realtime));
+            }
+            try
+            {
+                await store.CommitAsync(work.Changes(), cancellationToken);
+                return new IngestReport(items.MoveToImmutable(), work.MergeCount);
+            }
+            catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
+            {
+                // Another writer saved one of these profiles meanwhile: decide the batch again on fresh state.
+            }
         }
-        await store.CommitAsync(work.Changes(), cancellationToken);
-        return new IngestReport(items.MoveToImmutable(), work.MergeCount);
     }
+
+    private const int MaxAttempts = 5;
 
     private static IEnumerable<string> FingerprintKeys(string content, DateTimeOffset at)
     {

@@ -67,6 +67,8 @@ public sealed record Profile
     public const int RecentEventCount = 20;
 
     public required CustomerId Id { get; init; }
+    /// <summary>The stored version this profile was read at (0 = new); stores refuse a save over a newer version.</summary>
+    public long Version { get; init; }
     public required DateTimeOffset FirstSeen { get; init; }
     public required DateTimeOffset LastSeen { get; init; }
     public ImmutableArray<IdentityView> Identities { get; init; } = [];

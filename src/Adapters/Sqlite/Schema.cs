@@ -1,0 +1,66 @@
+namespace Lodestar.Sqlite;
+
+/// <summary>The store's tables. Profiles and events share the customer id, as in the Cosmos layout.</summary>
+internal static class Schema
+{
+    public const int Version = 1;
+
+    public const string Create = """
+        CREATE TABLE IF NOT EXISTS events (
+            message_id  TEXT PRIMARY KEY,
+            customer_id TEXT NOT NULL,
+            type        INTEGER NOT NULL,
+            name        TEXT,
+            ts          INTEGER NOT NULL,
+            body        TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS events_by_customer ON events (customer_id, ts);
+
+        CREATE TABLE IF NOT EXISTS quarantine (
+            id          INTEGER PRIMARY KEY,
+            message_id  TEXT NOT NULL,
+            line        INTEGER NOT NULL,
+            source      TEXT NOT NULL,
+            reasons     TEXT NOT NULL,
+            detail      TEXT NOT NULL,
+            record      TEXT NOT NULL,
+            received    INTEGER NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS quarantine_by_message ON quarantine (message_id);
+
+        CREATE TABLE IF NOT EXISTS identities (
+            graph_key   TEXT PRIMARY KEY,
+            customer_id TEXT NOT NULL,
+            kind        INTEGER NOT NULL,
+            display     TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS identities_by_customer ON identities (customer_id);
+
+        CREATE TABLE IF NOT EXISTS profiles (
+            customer_id TEXT PRIMARY KEY,
+            version     INTEGER NOT NULL,
+            body        TEXT NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS aliases (
+            old_id      TEXT PRIMARY KEY,
+            new_id      TEXT NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS merges (
+            id          INTEGER PRIMARY KEY,
+            survivor    TEXT NOT NULL,
+            merged      TEXT NOT NULL,
+            via         TEXT NOT NULL,
+            reason      TEXT NOT NULL,
+            at          INTEGER NOT NULL,
+            message_id  TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS merges_by_survivor ON merges (survivor);
+
+        CREATE TABLE IF NOT EXISTS fingerprints (
+            key         TEXT PRIMARY KEY,
+            at          INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """;
+}

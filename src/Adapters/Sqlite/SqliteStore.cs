@@ -1,0 +1,130 @@
+using System.Text.Json;
+using Lodestar.Customers;
+using Lodestar.Ingestion;
+using Lodestar.Profiles;
+using Microsoft.Data.Sqlite;
+
+namespace Lodestar.Sqlite;
+
+/// <summary>
+/// The embedded customer store: one SQLite file in WAL mode. Writes go through one connection, one transaction per
+/// batch (an event and its profile update commit together); reads use pooled connections and never block writers.
+/// </summary>
+public sealed partial class SqliteStore : IIngestStore, IProfileStore, IDisposable
+{
+    private readonly string _connectionString;
+    private readonly SqliteConnection _writer;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+
+    private SqliteStore(string path, bool synchronousFull)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Pooling = true, DefaultTimeout = 30 }.ToString();
+        _writer = new SqliteConnection(_connectionString);
+        _writer.Open();
+        Execute(_writer, $"PRAGMA journal_mode=WAL; PRAGMA synchronous={(synchronousFull ? "FULL" : "NORMAL")}; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;");
+        Execute(_writer, Schema.Create);
+        Execute(_writer, $"PRAGMA user_version={Schema.Version};");
+    }
+
+    public string Path { get; }
+
+    /// <summary>Opens (creating if needed) the store at <paramref name="path"/>. With <paramref name="synchronousFull"/>
+    /// every commit is on disk before it returns (survives power loss); NORMAL survives a process crash.</summary>
+    public static SqliteStore Open(string path, bool synchronousFull = true)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
+        return new SqliteStore(path, synchronousFull);
+    }
+
+    public void Dispose()
+    {
+        _writer.Dispose();
+        _writeLock.Dispose();
+    }
+
+    private SqliteConnection OpenReader()
+    {
+        var c = new SqliteConnection(_connectionString);
+        c.Open();
+        return c;
+    }
+
+    private static void Execute(SqliteConnection c, string sql, SqliteTransaction? tx = null)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.Transaction = tx;
+        cmd.ExecuteNonQuery();
+    }
+
+    private async Task<T> Write<T>(Func<SqliteTransaction, T> work, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            using var tx = _writer.BeginTransaction();
+            var result = work(tx);
+            tx.Commit();
+            return result;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    internal static string Json<T>(T value) => JsonSerializer.Serialize(value, DomainJson.Options);
+
+    internal static Profile ReadProfile(SqliteDataReader r, int bodyColumn, int versionColumn) =>
+        JsonSerializer.Deserialize<Profile>(r.GetString(bodyColumn), DomainJson.Options)! with { Version = r.GetInt64(versionColumn) };
+
+    /// <summary>A JSON array parameter, expanded in SQL with json_each: one parameter however many keys.</summary>
+    private static SqliteParameter Keys(string name, IEnumerable<string> keys) => new(name, JsonSerializer.Serialize(keys));
+
+    public async Task<IngestSnapshot> LoadAsync(IngestKeys keys, CancellationToken cancellationToken)
+    {
+        await using var c = OpenReader();
+        var messages = Strings(c, "SELECT message_id FROM events WHERE message_id IN (SELECT value FROM json_each(@k)) UNION SELECT message_id FROM quarantine WHERE message_id IN (SELECT value FROM json_each(@k))", keys.MessageIds);
+        var fingerprints = Strings(c, "SELECT key FROM fingerprints WHERE key IN (SELECT value FROM json_each(@k))", keys.Fingerprints);
+        var links = new Dictionary<string, CustomerId>(StringComparer.Ordinal);
+        var profiles = new Dictionary<CustomerId, Profile>();
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = """
+                SELECT i.graph_key, i.customer_id, p.version, p.body
+                FROM identities i LEFT JOIN profiles p ON p.customer_id = i.customer_id
+                WHERE i.graph_key IN (SELECT value FROM json_each(@k))
+                """;
+            cmd.Parameters.Add(Keys("@k", keys.GraphKeys));
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                var id = CustomerId.Parse(r.GetString(1));
+                links[r.GetString(0)] = id;
+                if (!r.IsDBNull(3) && !profiles.ContainsKey(id))
+                {
+                    profiles[id] = ReadProfile(r, 3, 2);
+                }
+            }
+        }
+        return new IngestSnapshot(messages, fingerprints, links, profiles);
+    }
+
+    private static HashSet<string> Strings(SqliteConnection c, string sql, IEnumerable<string> keys)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.Parameters.Add(Keys("@k", keys));
+        using var r = cmd.ExecuteReader();
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        while (r.Read())
+        {
+            set.Add(r.GetString(0));
+        }
+        return set;
+    }
+
+    public Task CommitAsync(IngestChanges changes, CancellationToken cancellationToken) =>
+        Write(tx => new IngestCommit(_writer, tx).Apply(changes), cancellationToken);
+}
