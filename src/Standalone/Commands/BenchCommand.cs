@@ -1,0 +1,26 @@
+using System.CommandLine;
+using System.Text.Json;
+using Lodestar.Standalone.Bench;
+
+namespace Lodestar.Standalone.Commands;
+
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var json = CommonOptions.Json();
+        var events = new Option<int>("--events") { Description = "Events to ingest in each phase", DefaultValueFactory = _ => 200_000 };
+        var customers = new Option<int>("--customers") { Description = "Distinct customers", DefaultValueFactory = _ => 20_000 };
+        var ingest = new Command("ingest", "Ingest throughput in-process and over HTTP, per-record latency, and the raw SQLite insert rate") { events, customers, json };
+        ingest.SetAction(async (parse, ct) =>
+        {
+            var result = await IngestBenchmark.RunAsync(parse.GetValue(events), parse.GetValue(customers), parse.GetValue(json) ? null : Console.Out, ct);
+            Print(result, parse.GetValue(json), result.ToText);
+            return 0;
+        });
+        return new Command("bench", "End-to-end benchmarks that print their figures") { ingest };
+    }
+
+    internal static void Print<T>(T result, bool json, Func<string> text) =>
+        Console.WriteLine(json ? JsonSerializer.Serialize(result, new JsonSerializerOptions(DomainJson.Options) { WriteIndented = true }) : text());
+}

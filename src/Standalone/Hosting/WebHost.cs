@@ -1,0 +1,55 @@
+using Lodestar.Api;
+
+namespace Lodestar.Standalone.Hosting;
+
+/// <summary>Kestrel with the same routes as the Functions app, over the standalone composition root.</summary>
+public static class WebHost
+{
+    public const string DefaultUrl = "http://127.0.0.1:7071";
+
+    public static WebApplication Build(StandaloneApp app, string urls, LogLevel logLevel = LogLevel.Warning)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(urls);
+        builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(logLevel);
+        builder.Services.AddOpenApi();
+        builder.Services.AddProblemDetails();
+        var web = builder.Build();
+        web.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            // Unexpected failures answer problem+json too, without internals; the log has the exception.
+            ExceptionHandler = context => new ApiResult(StatusCodes.Status500InternalServerError,
+                new ProblemDetails("https://lodestar.dev/problems/internal", "Internal error", 500,
+                    "the request was not stored; retry it with the same messageId", context.Request.Path.Value), Problems.ContentType)
+                .ExecuteAsync(context),
+        });
+        Map(web, app);
+        return web;
+    }
+
+    public static void Map(IEndpointRouteBuilder routes, StandaloneApp app)
+    {
+        var ingest = app.IngestApi;
+        var customers = app.CustomerApi;
+        var v1 = routes.MapGroup("/api/v1").WithTags("Events (Segment-compatible)");
+        foreach (var (segment, type) in IngestApi.SegmentRoutes)
+        {
+            v1.MapPost($"/{segment}", (HttpRequest r, CancellationToken ct) => ingest.SegmentCall(r, type, ct))
+                .WithName(segment).WithSummary($"Segment {segment} call");
+        }
+        v1.MapPost("/batch", (HttpRequest r, CancellationToken ct) => ingest.Batch(r, ct)).WithName("batch")
+            .WithSummary("Segment batch: valid items are accepted, invalid ones listed");
+        var hooks = routes.MapGroup("/api/webhooks").WithTags("Webhooks");
+        hooks.MapPost("/miniprogram", (HttpRequest r, CancellationToken ct) => ingest.MiniProgram(r, ct)).WithName("miniprogram")
+            .WithSummary($"Mini-program event, signed with HMAC-SHA256 of the raw body in {Credentials.SignatureHeader}");
+        hooks.MapPost("/pos", (HttpRequest r, CancellationToken ct) => ingest.PosOrder(r, ct)).WithName("pos").WithSummary("Store/POS order or return");
+        hooks.MapPost("/service", (HttpRequest r, CancellationToken ct) => ingest.ServiceContact(r, ct)).WithName("service").WithSummary("Customer-service contact or complaint");
+        var c = routes.MapGroup("/api/customers").WithTags("Customers");
+        c.MapGet("/lookup", (HttpRequest r, CancellationToken ct) => customers.Lookup(r, ct)).WithName("lookup").WithSummary("Find a customer by phone, email, member id or openid");
+        c.MapGet("/{id}", (HttpRequest r, string id, CancellationToken ct) => customers.Get(r, id, ct)).WithName("profile").WithSummary("The masked 360° profile");
+        c.MapGet("/{id}/merges", (HttpRequest r, string id, CancellationToken ct) => customers.Merges(r, id, ct)).WithName("merges").WithSummary("Identity merges of a customer");
+        c.MapDelete("/{id}", (HttpRequest r, string id, CancellationToken ct) => customers.Erase(r, id, ct)).WithName("erase").WithSummary("Erase a customer (PIPL)");
+        routes.MapOpenApi("/openapi/{documentName}.json");
+        routes.MapGet("/health", () => Results.Ok(new { status = "ok" })).ExcludeFromDescription();
+    }
+}

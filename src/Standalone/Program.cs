@@ -1,0 +1,12 @@
+using System.CommandLine;
+using Lodestar.Standalone.Commands;
+
+var root = new RootCommand("Lodestar: precision marketing on one machine (embedded SQLite store, Kestrel on 127.0.0.1).")
+{
+    ServeCommand.Create(),
+    ProfileCommand.Create(),
+    TagsCommand.Create(),
+    BackupCommand.Create(),
+    BenchCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();
