@@ -15,6 +15,7 @@ public sealed partial class SqliteStore : IIngestStore, IProfileStore, IDisposab
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly ProfileCache _cache = new();
 
     private SqliteStore(string path, bool synchronousFull)
     {
@@ -89,10 +90,11 @@ public sealed partial class SqliteStore : IIngestStore, IProfileStore, IDisposab
         var fingerprints = Strings(c, "SELECT key FROM fingerprints WHERE key IN (SELECT value FROM json_each(@k))", keys.Fingerprints);
         var links = new Dictionary<string, CustomerId>(StringComparer.Ordinal);
         var profiles = new Dictionary<CustomerId, Profile>();
+        var missing = new List<string>();
         using (var cmd = c.CreateCommand())
         {
             cmd.CommandText = """
-                SELECT i.graph_key, i.customer_id, p.version, p.body
+                SELECT i.graph_key, i.customer_id, p.version
                 FROM identities i LEFT JOIN profiles p ON p.customer_id = i.customer_id
                 WHERE i.graph_key IN (SELECT value FROM json_each(@k))
                 """;
@@ -102,10 +104,29 @@ public sealed partial class SqliteStore : IIngestStore, IProfileStore, IDisposab
             {
                 var id = CustomerId.Parse(r.GetString(1));
                 links[r.GetString(0)] = id;
-                if (!r.IsDBNull(3) && !profiles.ContainsKey(id))
+                if (!r.IsDBNull(2) && !profiles.ContainsKey(id))
                 {
-                    profiles[id] = ReadProfile(r, 3, 2);
+                    if (_cache.Get(id, r.GetInt64(2)) is { } cached)
+                    {
+                        profiles[id] = cached;
+                    }
+                    else
+                    {
+                        missing.Add(id.Value);
+                    }
                 }
+            }
+        }
+        if (missing.Count > 0)
+        {
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "SELECT version, body FROM profiles WHERE customer_id IN (SELECT value FROM json_each(@k))";
+            cmd.Parameters.Add(Keys("@k", missing.Distinct()));
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                var profile = _cache.Put(ReadProfile(r, 1, 0));
+                profiles[profile.Id] = profile;
             }
         }
         return new IngestSnapshot(messages, fingerprints, links, profiles);
@@ -125,6 +146,17 @@ public sealed partial class SqliteStore : IIngestStore, IProfileStore, IDisposab
         return set;
     }
 
-    public Task CommitAsync(IngestChanges changes, CancellationToken cancellationToken) =>
-        Write(tx => new IngestCommit(_writer, tx).Apply(changes), cancellationToken);
+    public async Task CommitAsync(IngestChanges changes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Write(tx => new IngestCommit(_writer, tx).Apply(changes), cancellationToken);
+        }
+        catch (ConcurrencyConflictException)
+        {
+            _cache.Forget(changes.Profiles.Select(p => p.Id));
+            throw;
+        }
+        _cache.Committed(changes.Profiles, changes.Merges.Select(m => m.Merged));
+    }
 }

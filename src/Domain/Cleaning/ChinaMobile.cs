@@ -34,6 +34,11 @@ public static class ChinaMobile
             }
         }
         ReadOnlySpan<char> national = digits[..n];
+        // A leading '+' states the country code, and only +86 is mainland China (+1 415 555 0132 is not 141 5555 0132).
+        if (raw.AsSpan().TrimStart(" (").StartsWith("+") && !national.StartsWith("86"))
+        {
+            return Verdict.Malformed;
+        }
         if (national.StartsWith("0086"))
         {
             national = national[4..];

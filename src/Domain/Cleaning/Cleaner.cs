@@ -90,7 +90,9 @@ public sealed class Cleaner(PiiProtector pii, CleaningOptions options)
     private ImmutableArray<Identifier> ProtectIdentifiers(List<RawIdentifier> rawIds, ImmutableArray<Finding>.Builder findings)
     {
         var result = ImmutableArray.CreateBuilder<Identifier>();
-        var hasOther = rawIds.Any(r => r.Kind != IdKind.Phone && !string.IsNullOrWhiteSpace(r.Value));
+        // Another identifier, or another phone that is itself valid, still ties the record to a customer.
+        var hasOther = rawIds.Any(r => !string.IsNullOrWhiteSpace(r.Value)
+            && (r.Kind != IdKind.Phone || ChinaMobile.Check(r.Value.Trim(), out _) == ChinaMobile.Verdict.Valid));
         foreach (var id in rawIds)
         {
             var value = id.Value.Trim();

@@ -113,9 +113,11 @@ public sealed class IngestEvents(IIngestStore store, TagRuleSet tagRules, TimePr
             _profiles[customer] = profile;
             _dirty.Add(customer);
             _events.Add(new StoredEvent(customer, e));
-            _newFingerprints.Add(Fingerprint.Exact(content, e.Timestamp));
-            _newFingerprints.Add(Fingerprint.Near(content, Fingerprint.Window(e.Timestamp)));
-            _fingerprints.UnionWith(_newFingerprints);
+            foreach (var key in (ReadOnlySpan<string>)[Fingerprint.Exact(content, e.Timestamp), Fingerprint.Near(content, Fingerprint.Window(e.Timestamp))])
+            {
+                _newFingerprints.Add(key);
+                _fingerprints.Add(key);
+            }
             return new ItemResult(e.MessageId, Outcome.Accepted, customer.Value,
                 [.. result.Findings.Select(f => f.Code).Distinct()]);
         }
@@ -148,15 +150,18 @@ public sealed class IngestEvents(IIngestStore store, TagRuleSet tagRules, TimePr
                 .OfType<CustomerId>().Distinct().ToList();
             CustomerId customer;
             var mayLink = true;
+            var member = ids.FirstOrDefault(i => i.Kind == IdKind.Member);
+            // A member id seen for the first time is a member of its own: it may not join another member's customer either.
+            var newMember = member is not null && !_links.ContainsKey(member.GraphKey) ? 1 : 0;
             if (linked.Count == 0)
             {
                 var seed = ids.OrderBy(i => i.Kind).ThenBy(i => i.Key, StringComparer.Ordinal).First();
                 customer = Resolve(CustomerId.DerivedFrom(seed.GraphKey));
             }
-            else if (linked.Count(HasMemberId) > 1)
+            else if (linked.Count(HasMemberId) + newMember > 1)
             {
-                var member = ids.FirstOrDefault(i => i.Kind == IdKind.Member);
-                customer = member is not null && _links.TryGetValue(member.GraphKey, out var m) ? Resolve(m) : linked[0];
+                customer = member is null ? linked[0]
+                    : _links.TryGetValue(member.GraphKey, out var m) ? Resolve(m) : Resolve(CustomerId.DerivedFrom(member.GraphKey));
                 mayLink = false;
             }
             else

@@ -21,14 +21,16 @@ internal sealed record IngestBenchResult(
     double P99Ms,
     int LatencyRequests,
     double SqliteRowsPerSecond,
+    double InProcessWorstCaseEventsPerSecond,
     string Machine)
 {
     public string ToText() => string.Join(Environment.NewLine,
         $"bench ingest on {Machine}: {Events:N0} events over {Customers:N0} customers per phase",
         $"  in-process (clean + ingest use case + SQLite commit): {InProcessEventsPerSecond,12:N0} events/s",
         $"  over HTTP (POST /api/v1/batch, {HttpBatchSize} per request):  {HttpEventsPerSecond,12:N0} events/s",
-        $"  per-record latency (POST /api/v1/track, {LatencyRequests:N0} calls): p50 {P50Ms:N2} ms, p99 {P99Ms:N2} ms",
-        $"  raw SQLite insert of the same rows (reference):   {SqliteRowsPerSecond,12:N0} rows/s");
+        $"  per-record latency (POST /api/v1/track|page, {LatencyRequests:N0} calls): p50 {P50Ms:N2} ms, p99 {P99Ms:N2} ms",
+        $"  raw SQLite insert of the same rows (reference):   {SqliteRowsPerSecond,12:N0} rows/s",
+        $"  in-process, worst case (every event a random customer, no visits): {InProcessWorstCaseEventsPerSecond:N0} events/s");
 }
 
 /// <summary>Measures ingest end to end on fresh stores in a temporary folder, which it deletes afterwards.</summary>
@@ -44,16 +46,18 @@ internal static class IngestBenchmark
         {
             var end = DateTimeOffset.UtcNow;
             var raw = BenchEvents.Raw(events, customers, end);
-            progress?.WriteLine($"phase 1/4: in-process ingest of {events:N0} events");
+            progress?.WriteLine($"phase 1/5: in-process ingest of {events:N0} events in customer visits");
             var inProcess = await InProcess(Path.Combine(root.FullName, "inproc"), raw, ct);
-            progress?.WriteLine("phase 2/4: HTTP batch ingest");
+            progress?.WriteLine("phase 2/5: HTTP batch ingest");
             var http = await OverHttp(Path.Combine(root.FullName, "http"), BenchEvents.Raw(events, customers, end, seed: 7, prefix: "h"), ct);
-            progress?.WriteLine("phase 3/4: per-record latency over HTTP");
+            progress?.WriteLine("phase 3/5: per-record latency over HTTP");
             var latency = Math.Min(20_000, events);
             var (p50, p99) = await Latency(Path.Combine(root.FullName, "latency"), BenchEvents.Raw(latency, customers, end, seed: 9, prefix: "l"), ct);
-            progress?.WriteLine("phase 4/4: raw SQLite inserts");
+            progress?.WriteLine("phase 4/5: raw SQLite inserts");
             var sqlite = RawSqlite(Path.Combine(root.FullName, "raw.db"), raw);
-            return new IngestBenchResult(events, customers, inProcess, http, HttpBatch, p50, p99, latency, sqlite, Machine());
+            progress?.WriteLine("phase 5/5: in-process ingest, worst case");
+            var worst = await InProcess(Path.Combine(root.FullName, "worst"), BenchEvents.Raw(events, customers, end, seed: 11, prefix: "w", sessions: false), ct);
+            return new IngestBenchResult(events, customers, inProcess, http, HttpBatch, p50, p99, latency, sqlite, worst, Machine());
         }
         finally
         {
@@ -103,6 +107,7 @@ internal static class IngestBenchmark
     private static async Task<(double P50, double P99)> Latency(string data, IReadOnlyList<RawEvent> raw, CancellationToken ct)
     {
         var bodies = raw.Select(BenchEvents.SegmentJson).ToArray();
+        var routes = raw.Select(e => e.Type == EventType.Page ? "/api/v1/page" : "/api/v1/track").ToArray();
         var samples = new double[bodies.Length];
         await WithServer(data, async client =>
         {
@@ -113,7 +118,7 @@ internal static class IngestBenchmark
                 while ((i = Interlocked.Increment(ref next)) < bodies.Length)
                 {
                     var start = Stopwatch.GetTimestamp();
-                    using var response = await client.PostAsync("/api/v1/track", new StringContent(bodies[i], Encoding.UTF8, "application/json"), ct);
+                    using var response = await client.PostAsync(routes[i], new StringContent(bodies[i], Encoding.UTF8, "application/json"), ct);
                     response.EnsureSuccessStatusCode();
                     samples[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
                 }
