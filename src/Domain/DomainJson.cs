@@ -1,6 +1,9 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Lodestar.Events;
+using Lodestar.Profiles;
 
 namespace Lodestar;
 
@@ -18,7 +21,8 @@ public static class DomainJson
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
         options.Converters.Add(new CustomerIdConverter());
-        options.MakeReadOnly(populateMissingResolver: true);
+        options.TypeInfoResolver = JsonTypeInfoResolver.Combine(DomainJsonContext.Default, new DefaultJsonTypeInfoResolver());
+        options.MakeReadOnly();
         return options;
     }
 
@@ -31,3 +35,9 @@ public static class DomainJson
             writer.WriteStringValue(value.Value);
     }
 }
+
+/// <summary>Source-generated serialisers for the records written on the hot path (events and profiles).</summary>
+[JsonSerializable(typeof(CustomerEvent))]
+[JsonSerializable(typeof(Profile))]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+internal sealed partial class DomainJsonContext : JsonSerializerContext;

@@ -6,14 +6,16 @@ internal static class Schema
     public const int Version = 1;
 
     public const string Create = """
+        -- Rows append in arrival order (seq); only the small indexes take random inserts.
         CREATE TABLE IF NOT EXISTS events (
-            message_id  TEXT PRIMARY KEY,
+            seq         INTEGER PRIMARY KEY,
+            message_id  TEXT NOT NULL UNIQUE,
             customer_id TEXT NOT NULL,
             type        INTEGER NOT NULL,
             name        TEXT,
             ts          INTEGER NOT NULL,
             body        TEXT NOT NULL
-        ) WITHOUT ROWID;
+        );
         CREATE INDEX IF NOT EXISTS events_by_customer ON events (customer_id, ts);
 
         CREATE TABLE IF NOT EXISTS quarantine (
@@ -40,7 +42,7 @@ internal static class Schema
             customer_id TEXT PRIMARY KEY,
             version     INTEGER NOT NULL,
             body        TEXT NOT NULL
-        ) WITHOUT ROWID;
+        );
 
         CREATE TABLE IF NOT EXISTS aliases (
             old_id      TEXT PRIMARY KEY,
