@@ -61,14 +61,24 @@ internal sealed class JsonBody
         return copy;
     }
 
+    [ThreadStatic]
+    private static (System.Buffers.ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? _scratch;
+
     public string ToJson()
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            Write(writer);
-        }
+        // One buffer and writer per thread: a shop serialises a hundred thousand bodies.
+        var (buffer, writer) = _scratch ??= NewScratch();
+        buffer.ResetWrittenCount();
+        writer.Reset();
+        Write(writer);
+        writer.Flush();
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static (System.Buffers.ArrayBufferWriter<byte>, Utf8JsonWriter) NewScratch()
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
+        return (buffer, new Utf8JsonWriter(buffer, WriterOptions));
     }
 
     private void Write(Utf8JsonWriter writer)

@@ -4,6 +4,7 @@ using Lodestar.Standalone.Commands;
 var root = new RootCommand("Lodestar: precision marketing on one machine (embedded SQLite store, Kestrel on 127.0.0.1).")
 {
     ServeCommand.Create(),
+    DemoCommand.Create(),
     ProfileCommand.Create(),
     TagsCommand.Create(),
     BackupCommand.Create(),

@@ -1,0 +1,82 @@
+using System.CommandLine;
+using System.Globalization;
+using Lodestar.Simulation;
+using Lodestar.Standalone.Demo;
+using Lodestar.Standalone.Hosting;
+using Spectre.Console;
+
+namespace Lodestar.Standalone.Commands;
+
+internal static class DemoCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<string>("--data") { Description = "Data folder of the demo store (its store is replaced on every run)", DefaultValueFactory = _ => "./.lodestar/demo" };
+        var customers = new Option<int>("--customers") { Description = "Customers in the synthetic shop", DefaultValueFactory = _ => 3_000 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the synthetic shop", DefaultValueFactory = _ => 1 };
+        var json = CommonOptions.Json();
+        var command = new Command("demo", "Generate a synthetic shop (web, app, mini-program, POS, service; some dirty records), push it through the HTTP API of an in-process host, and summarise") { data, customers, seed, json };
+        command.SetAction(async (parse, ct) =>
+        {
+            var folder = new DataFolder(parse.GetValue(data)!);
+            foreach (var file in Directory.GetFiles(folder.Root, "lodestar.db*"))
+            {
+                File.Delete(file);
+            }
+            await using var app = CommonOptions.Open(folder.Root);
+            await using var web = WebHost.Build(app, "http://127.0.0.1:0");
+            await web.StartAsync(ct);
+            var shop = SyntheticShop.Generate(new SyntheticShopOptions { Customers = parse.GetValue(customers), Seed = parse.GetValue(seed), End = StartOfDay(app.Time.GetUtcNow()) });
+            var run = new DemoRun(app, new Uri(web.Urls.First()));
+            DemoSummary summary;
+            if (parse.GetValue(json))
+            {
+                summary = await run.RunAsync(shop, null, ct);
+            }
+            else
+            {
+                AnsiConsole.MarkupLine($"Synthetic shop: [bold]{shop.Options.Customers:N0}[/] customers, [bold]{shop.Records.Length:N0}[/] records over {shop.Options.Months} months (seed {shop.Options.Seed}); API at {web.Urls.First()}");
+                summary = await AnsiConsole.Progress().AutoClear(true).StartAsync(async p =>
+                {
+                    var task = p.AddTask("sending through the HTTP API", maxValue: 1.0);
+                    return await run.RunAsync(shop, new Progress<double>(f => task.Value = f), ct);
+                });
+            }
+            await web.StopAsync(ct);
+            BenchCommand.Print(summary, parse.GetValue(json), () => Text(summary));
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>The shop ends at the start of today (UTC), so a seed gives the same shop all day long.</summary>
+    private static DateTimeOffset StartOfDay(DateTimeOffset now) => new(now.UtcDateTime.Date, TimeSpan.Zero);
+
+    private static string Text(DemoSummary s)
+    {
+        var lines = new List<string>
+        {
+            $"Sent {s.Records:N0} records in {s.Requests:N0} HTTP requests in {s.Seconds:N1} s ({s.EventsPerSecond:N0} records/s).",
+            $"  accepted     {s.Accepted,8:N0}   applied to profiles",
+            $"  quarantined  {s.Quarantined,8:N0}   kept aside with their reasons (nothing is dropped silently)",
+            $"  duplicates   {s.Duplicates,8:N0}   same messageId again: no second event",
+            $"  rejected     {s.Rejected,8:N0}   400 problem+json, nothing stored",
+            "",
+            $"Customers after identity merges: {s.Customers:N0} ({s.Merges:N0} merges); events stored: {s.Events:N0}",
+            "",
+            "Quarantined by reason:",
+        };
+        lines.AddRange(s.QuarantinedByReason.Select(kv => $"  {kv.Key,-24} {kv.Value,8:N0}"));
+        lines.Add("Rejected by reason:");
+        lines.AddRange(s.RejectedByReason.OrderByDescending(kv => kv.Value).Select(kv => $"  {kv.Value,5:N0}  {kv.Key}"));
+        lines.Add("Tag distribution (customers per tag value):");
+        foreach (var family in s.Tags.GroupBy(kv => kv.Key.Split('=')[0]))
+        {
+            lines.Add($"  {family.Key,-24} " + string.Join(", ", family.OrderByDescending(kv => kv.Value).Take(6)
+                .Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key.Split('=', 2)[1]} {kv.Value:N0}"))));
+        }
+        lines.Add("");
+        lines.Add($"Data folder: {s.DataFolder}  (try: dotnet run --project src/Standalone -- profile <customer id> --data {s.DataFolder})");
+        return string.Join(Environment.NewLine, lines);
+    }
+}
