@@ -5,6 +5,7 @@ var root = new RootCommand("Lodestar: precision marketing on one machine (embedd
 {
     ServeCommand.Create(),
     DemoCommand.Create(),
+    ImportCommand.Create(),
     ProfileCommand.Create(),
     TagsCommand.Create(),
     BackupCommand.Create(),
