@@ -207,7 +207,9 @@ public sealed class Cleaner(PiiProtector pii, CleaningOptions options)
 
     private Order CleanOrder(Order order, ImmutableArray<Finding>.Builder findings)
     {
-        var cancellation = order.IsCancellation || order.OrderId.StartsWith('C') || (order.Lines.Length > 0 && order.Lines.All(l => l.Quantity < 0));
+        // Returns say so (POS type "return"); invoice exports mark cancellations with a C prefix. Negative lines on an
+        // ordinary order are stock write-offs, not returns: the quantity rule catches them.
+        var cancellation = order.IsCancellation || order.OrderId.StartsWith('C');
         if (cancellation)
         {
             findings.Add(new Finding(Reasons.Cancellation, false, $"order {order.OrderId} cancels or returns goods"));

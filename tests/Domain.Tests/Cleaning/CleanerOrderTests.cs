@@ -34,16 +34,15 @@ public sealed class CleanerOrderTests
     }
 
     [Fact]
-    public void Clean_AllQuantitiesNegative_IsACancellationWithPositiveQuantities()
+    public void Clean_AllQuantitiesNegativeOnAnOrdinaryOrder_IsAStockWriteOffNotAReturn()
     {
+        // Online Retail's non-C invoices with only negative lines are write-offs (damaged, lost): a return says so.
         var result = CleanOrder(Order("536380", lines: [Line("SKU-1", -2, 1_999), Line("SKU-2", -1, 5_000)]));
 
-        Assert.False(result.Quarantined);
-        Assert.Equal([Reasons.Cancellation], result.Findings.Select(f => f.Code));
-        var order = result.Event.Order!;
-        Assert.True(order.IsCancellation);
-        Assert.Equal([2, 1], order.Lines.Select(l => l.Quantity));
-        Assert.Equal(2 * 1_999 + 5_000, order.AmountMinor);
+        Assert.True(result.Quarantined);
+        Assert.False(result.Event.Order!.IsCancellation);
+        Assert.Equal([Reasons.ImpossibleQuantity, Reasons.ImpossibleQuantity], result.Findings.Select(f => f.Code));
+        Assert.All(result.Findings, f => Assert.True(f.Quarantines));
     }
 
     [Fact]
