@@ -89,7 +89,7 @@ public sealed record EventEnvelope(int V, CustomerEvent Event, ImmutableArray<Fi
             {
                 return false;
             }
-            result = new CleanResult(envelope!.Event, envelope.Findings);
+            result = new CleanResult(WithEmptyCollections(envelope!.Event), envelope.Findings);
             return true;
         }
     }
@@ -110,10 +110,6 @@ public sealed record EventEnvelope(int V, CustomerEvent Event, ImmutableArray<Fi
         {
             return "event ids missing or null";
         }
-        if (e.Properties is null || e.Traits is null)
-        {
-            return "event properties or traits null";
-        }
         if (e.Order is { } order && (order.Lines.IsDefault || order.Lines.Any(l => l is null)))
         {
             return "order lines missing or null";
@@ -124,4 +120,14 @@ public sealed record EventEnvelope(int V, CustomerEvent Event, ImmutableArray<Fi
         }
         return null;
     }
+
+    /// <summary>
+    /// An absent <c>properties</c> or <c>traits</c> means empty. (The source-generated reader in <see cref="DomainJson"/>
+    /// sets absent init-only members to null rather than keeping their initialisers.)
+    /// </summary>
+    private static CustomerEvent WithEmptyCollections(CustomerEvent e) => e.Properties is not null && e.Traits is not null ? e : e with
+    {
+        Properties = e.Properties ?? ImmutableSortedDictionary<string, JsonElement>.Empty,
+        Traits = e.Traits ?? ImmutableSortedDictionary<string, string>.Empty,
+    };
 }

@@ -51,9 +51,11 @@ public sealed record CustomerEvent
     public required DateTimeOffset Timestamp { get; init; }
     /// <summary>The offset the source stated (e.g. "+08:00"); <see cref="Timestamp"/> itself is UTC.</summary>
     public string? SourceZone { get; init; }
-    public ImmutableSortedDictionary<string, JsonElement> Properties { get; init; } = ImmutableSortedDictionary<string, JsonElement>.Empty;
+    public ImmutableSortedDictionary<string, JsonElement> Properties { get => _properties ?? ImmutableSortedDictionary<string, JsonElement>.Empty; init => _properties = value; }
+    private readonly ImmutableSortedDictionary<string, JsonElement>? _properties;
     /// <summary>Non-personal traits (identify), e.g. gender, birthday, region (GB/T 2260 code).</summary>
-    public ImmutableSortedDictionary<string, string> Traits { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+    public ImmutableSortedDictionary<string, string> Traits { get => _traits ?? ImmutableSortedDictionary<string, string>.Empty; init => _traits = value; }
+    private readonly ImmutableSortedDictionary<string, string>? _traits;
     public Order? Order { get; init; }
     public ServiceContact? Contact { get; init; }
     /// <summary>For alias: the identifier being joined to <see cref="Ids"/>.</summary>

@@ -7,6 +7,8 @@ namespace Lodestar.Profiles;
 /// <summary>Running totals folded from a customer's events. Sums only, so merging two profiles adds them.</summary>
 public sealed record Counters
 {
+    public static readonly Counters Zero = new();
+
     public long Events { get; init; }
     public long PageViews { get; init; }
     public long Sessions { get; init; }
@@ -71,16 +73,24 @@ public sealed record Profile
     public long Version { get; init; }
     public required DateTimeOffset FirstSeen { get; init; }
     public required DateTimeOffset LastSeen { get; init; }
-    public ImmutableArray<IdentityView> Identities { get; init; } = [];
-    public ImmutableSortedDictionary<string, string> Traits { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
-    public Counters Counters { get; init; } = new();
+    public ImmutableArray<IdentityView> Identities { get => _identities.IsDefault ? [] : _identities; init => _identities = value; }
+    private readonly ImmutableArray<IdentityView> _identities;
+    public ImmutableSortedDictionary<string, string> Traits { get => _traits ?? ImmutableSortedDictionary<string, string>.Empty; init => _traits = value; }
+    private readonly ImmutableSortedDictionary<string, string>? _traits;
+    public Counters Counters { get => _counters ?? Counters.Zero; init => _counters = value; }
+    private readonly Counters? _counters;
     /// <summary>Units bought per product category (preference tags read it).</summary>
-    public ImmutableSortedDictionary<string, long> Categories { get; init; } = ImmutableSortedDictionary<string, long>.Empty;
-    public ImmutableArray<EventSummary> RecentEvents { get; init; } = [];
-    public ImmutableSortedDictionary<string, TagValue> Tags { get; init; } = ImmutableSortedDictionary<string, TagValue>.Empty;
-    public ImmutableSortedDictionary<string, ConsentState> Consent { get; init; } = ImmutableSortedDictionary<string, ConsentState>.Empty;
+    public ImmutableSortedDictionary<string, long> Categories { get => _categories ?? ImmutableSortedDictionary<string, long>.Empty; init => _categories = value; }
+    private readonly ImmutableSortedDictionary<string, long>? _categories;
+    public ImmutableArray<EventSummary> RecentEvents { get => _recentEvents.IsDefault ? [] : _recentEvents; init => _recentEvents = value; }
+    private readonly ImmutableArray<EventSummary> _recentEvents;
+    public ImmutableSortedDictionary<string, TagValue> Tags { get => _tags ?? ImmutableSortedDictionary<string, TagValue>.Empty; init => _tags = value; }
+    private readonly ImmutableSortedDictionary<string, TagValue>? _tags;
+    public ImmutableSortedDictionary<string, ConsentState> Consent { get => _consent ?? ImmutableSortedDictionary<string, ConsentState>.Empty; init => _consent = value; }
+    private readonly ImmutableSortedDictionary<string, ConsentState>? _consent;
     /// <summary>Customer ids merged into this one, oldest merge first.</summary>
-    public ImmutableArray<CustomerId> MergedFrom { get; init; } = [];
+    public ImmutableArray<CustomerId> MergedFrom { get => _mergedFrom.IsDefault ? [] : _mergedFrom; init => _mergedFrom = value; }
+    private readonly ImmutableArray<CustomerId> _mergedFrom;
 
     /// <summary>Cold start: a customer with little history, whose tags are still filling in (about two weeks).</summary>
     public bool ColdStart => Counters.Events < 10 && LastSeen - FirstSeen < TimeSpan.FromDays(14);

@@ -1,0 +1,64 @@
+using Lodestar.Api;
+using Lodestar.Functions;
+using Lodestar.Ingestion;
+using Lodestar.Profiles;
+using Lodestar.Tests.Support;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Lodestar.Tests;
+
+/// <summary>The app's service graph as Program.cs builds it, from configuration alone (nothing is sent or received).</summary>
+public sealed class CompositionTests
+{
+    private static ServiceProvider Build(Dictionary<string, string?> settings)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        services.AddLodestar();
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+
+    private static Dictionary<string, string?> Complete(string folder) => new()
+    {
+        ["EventHubName"] = "lodestar-events",
+        ["EventHubConnection:fullyQualifiedNamespace"] = "lodestar.servicebus.windows.net",
+        ["Lodestar:WriteKey"] = "wk_0123456789abcdef",
+        ["Lodestar:MiniProgramSecret"] = "mp_0123456789abcdef",
+        ["Lodestar:PiiKey"] = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+        ["Lodestar:StorePath"] = Path.Combine(folder, "data", "functions.db"),
+    };
+
+    [Fact]
+    public async Task CompleteSettings_ResolveEveryHandlerTheFunctionsNeed()
+    {
+        using var folder = new TempFolder();
+        await using var provider = Build(Complete(folder.Path));
+
+        Assert.NotNull(provider.GetRequiredService<IngestApi>());
+        Assert.NotNull(provider.GetRequiredService<CustomerApi>());
+        Assert.NotNull(provider.GetRequiredService<IngestEvents>());
+        Assert.IsType<EventHubs.EventHubsSink>(provider.GetRequiredService<IEventSink>());
+        Assert.Same(provider.GetRequiredService<IIngestStore>(), provider.GetRequiredService<IProfileStore>());
+        Assert.True(File.Exists(Path.Combine(folder.Path, "data", "functions.db")));
+    }
+
+    [Fact]
+    public async Task MissingSecrets_FailValidation_NamingEachSetting()
+    {
+        using var folder = new TempFolder();
+        var settings = Complete(folder.Path);
+        settings.Remove("Lodestar:WriteKey");
+        settings.Remove("Lodestar:PiiKey");
+        settings.Remove("EventHubConnection:fullyQualifiedNamespace");
+        await using var provider = Build(settings);
+
+        var lodestar = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<LodestarSettings>>().Value);
+        var eventHubs = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<EventHubs.EventHubsOptions>>().Value);
+
+        Assert.Contains(lodestar.Failures, f => f.Contains("WriteKey", StringComparison.Ordinal));
+        Assert.Contains(lodestar.Failures, f => f.Contains("PiiKey", StringComparison.Ordinal));
+        Assert.Contains(eventHubs.Failures, f => f.Contains("FullyQualifiedNamespace", StringComparison.Ordinal));
+    }
+}
