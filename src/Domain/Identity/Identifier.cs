@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Lodestar.Identity;
 
 /// <summary>Kinds of identifier, strongest first: the order decides which one names a new customer.</summary>
@@ -21,5 +23,6 @@ public sealed record Identifier(IdKind Kind, string Key, string Display)
     public static bool IsPersonal(IdKind kind) => kind is IdKind.Phone or IdKind.Email or IdKind.NationalId;
 
     /// <summary>The identity-graph key: kind and value, so that equal values of different kinds never collide.</summary>
+    [JsonIgnore]
     public string GraphKey => $"{Kind.ToString().ToLowerInvariant()}:{Key}";
 }
