@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Lodestar.Cleaning;
 using Lodestar.Customers;
 using Lodestar.Identity;
@@ -35,15 +36,28 @@ public sealed class CustomerApi(IProfileStore store, PiiProtector pii, ApiSecret
             : Problems.Validation(request, [new("/id", "must be a customer id")]);
     }
 
-    /// <summary>GET /api/customers/lookup?phone=…|email=…|member=…|openid=… → the customer id; raw values are hashed at once.</summary>
+    /// <summary>
+    /// POST /api/customers/lookup with a JSON body holding one of <c>phone</c>, <c>email</c>, <c>member</c>, <c>openid</c>
+    /// → the customer id. The raw value travels in the body, never in the URL (which access logs keep), and is hashed
+    /// at once.
+    /// </summary>
     public async Task<ApiResult> Lookup(HttpRequest request, CancellationToken cancellationToken)
     {
         if (Credentials.CheckWriteKey(request, secrets.WriteKey) is { } authError)
         {
             return Problems.Unauthorized(request, authError);
         }
+        LookupRequest? body;
+        try
+        {
+            body = await JsonSerializer.DeserializeAsync<LookupRequest>(request.Body, DomainJson.Options, cancellationToken);
+        }
+        catch (JsonException)
+        {
+            return Problems.Validation(request, [new("", "is not valid JSON; send {\"phone\": \"…\"} or email, member, openid")]);
+        }
         Identifier? id = null;
-        if (request.Query["phone"].ToString() is { Length: > 0 } phone)
+        if (body?.Phone is { Length: > 0 } phone)
         {
             if (ChinaMobile.Check(phone, out var e164) != ChinaMobile.Verdict.Valid)
             {
@@ -51,15 +65,15 @@ public sealed class CustomerApi(IProfileStore store, PiiProtector pii, ApiSecret
             }
             id = pii.Protect(IdKind.Phone, e164);
         }
-        else if (request.Query["email"].ToString() is { Length: > 0 } email)
+        else if (body?.Email is { Length: > 0 } email)
         {
             id = pii.Protect(IdKind.Email, email.Trim().ToLowerInvariant());
         }
-        else if (request.Query["member"].ToString() is { Length: > 0 } member)
+        else if (body?.Member is { Length: > 0 } member)
         {
             id = pii.Protect(IdKind.Member, member.Trim());
         }
-        else if (request.Query["openid"].ToString() is { Length: > 0 } openid)
+        else if (body?.OpenId is { Length: > 0 } openid)
         {
             id = pii.Protect(IdKind.OpenId, openid.Trim());
         }
@@ -71,6 +85,8 @@ public sealed class CustomerApi(IProfileStore store, PiiProtector pii, ApiSecret
             ? ApiResult.Ok(new { customerId = customer.Value })
             : Problems.NotFound(request, $"no customer with that {id.Kind.ToString().ToLowerInvariant()}");
     }
+
+    private sealed record LookupRequest(string? Phone, string? Email, string? Member, string? OpenId);
 
     /// <summary>Erasure on request (PIPL): profile, events, identities; other customers stay intact.</summary>
     public async Task<ApiResult> Erase(HttpRequest request, string id, CancellationToken cancellationToken)

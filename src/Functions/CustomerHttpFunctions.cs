@@ -26,7 +26,7 @@ public sealed class CustomerHttpFunctions(CustomerApi api)
 
     [Function("LookupCustomer")]
     public Task<IActionResult> Lookup(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "customers/lookup")] HttpRequest request, CancellationToken cancellationToken) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "customers/lookup")] HttpRequest request, CancellationToken cancellationToken) =>
         IngestHttpFunctions.Answer(api.Lookup(request, cancellationToken));
 
     [Function("EraseCustomer")]

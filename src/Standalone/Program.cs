@@ -8,6 +8,7 @@ var root = new RootCommand("Lodestar: precision marketing on one machine (embedd
     ImportCommand.Create(),
     ProfileCommand.Create(),
     TagsCommand.Create(),
+    RunCommand.Create(),
     BackupCommand.Create(),
     BenchCommand.Create(),
 };

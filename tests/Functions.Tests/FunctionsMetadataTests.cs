@@ -48,7 +48,7 @@ public sealed class FunctionsMetadataTests
         { "POST", "webhooks/service" },
         { "GET", CustomerHttpFunctions.IdRoute },
         { "GET", "customers/{id}/merges" },
-        { "GET", "customers/lookup" },
+        { "POST", "customers/lookup" },
         { "DELETE", CustomerHttpFunctions.IdRoute },
     };
 

@@ -60,6 +60,15 @@ internal static class Schema
         );
         CREATE INDEX IF NOT EXISTS merges_by_survivor ON merges (survivor);
 
+        CREATE TABLE IF NOT EXISTS runs (
+            kind        TEXT NOT NULL,
+            period      TEXT NOT NULL,
+            step        TEXT NOT NULL,
+            outcome     TEXT NOT NULL,
+            at          INTEGER NOT NULL,
+            PRIMARY KEY (kind, period, step)
+        ) WITHOUT ROWID;
+
         CREATE TABLE IF NOT EXISTS fingerprints (
             key         TEXT PRIMARY KEY,
             at          INTEGER NOT NULL

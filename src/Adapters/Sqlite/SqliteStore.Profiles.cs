@@ -78,8 +78,21 @@ public sealed partial class SqliteStore
     public Task<IReadOnlyList<CustomerId>> SaveAsync(IReadOnlyCollection<Profile> profiles, CancellationToken cancellationToken) =>
         Write<IReadOnlyList<CustomerId>>(tx => new IngestCommit(_writer, tx).SaveProfiles(profiles, throwOnConflict: false), cancellationToken);
 
-    public Task<bool> EraseAsync(CustomerId id, CancellationToken cancellationToken) => Write(tx =>
+    public Task<bool> EraseAsync(CustomerId requested, CancellationToken cancellationToken) => Write(tx =>
     {
+        // A merged-away id names the customer it joined: erase that one, as GetAsync would show it.
+        var id = requested;
+        using (var alias = _writer.CreateCommand())
+        {
+            alias.Transaction = tx;
+            alias.CommandText = "SELECT new_id FROM aliases WHERE old_id = @id";
+            alias.Parameters.AddWithValue("@id", requested.Value);
+            if (alias.ExecuteScalar() is string survivor)
+            {
+                id = CustomerId.Parse(survivor);
+            }
+        }
+        _cache.Forget([id]);
         var keys = new List<string>();
         using (var cmd = _writer.CreateCommand())
         {

@@ -16,6 +16,9 @@ public sealed partial class SqliteStore : IIngestStore, IProfileStore, IDisposab
     private readonly SqliteConnection _writer;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ProfileCache _cache = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _checkpoints;
+    private int _disposed;
 
     private SqliteStore(string path, bool synchronousFull)
     {
@@ -23,9 +26,30 @@ public sealed partial class SqliteStore : IIngestStore, IProfileStore, IDisposab
         _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Pooling = true, DefaultTimeout = 30 }.ToString();
         _writer = new SqliteConnection(_connectionString);
         _writer.Open();
-        Execute(_writer, $"PRAGMA journal_mode=WAL; PRAGMA synchronous={(synchronousFull ? "FULL" : "NORMAL")}; PRAGMA busy_timeout=30000; PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=16384;");
+        Execute(_writer, $"PRAGMA journal_mode=WAL; PRAGMA synchronous={(synchronousFull ? "FULL" : "NORMAL")}; PRAGMA busy_timeout=30000; PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=0;");
         Execute(_writer, Schema.Create);
         Execute(_writer, $"PRAGMA user_version={Schema.Version};");
+        _checkpoints = Task.Run(CheckpointLoop);
+    }
+
+    /// <summary>
+    /// Copies the WAL back into the database off the commit path: the writer never pays for a checkpoint (which would
+    /// show as a latency spike), and a passive checkpoint never blocks readers or the writer.
+    /// </summary>
+    private async Task CheckpointLoop()
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopping.Token))
+            {
+                await using var c = OpenReader();
+                Execute(c, "PRAGMA wal_checkpoint(PASSIVE);");
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     public string Path { get; }
@@ -40,6 +64,15 @@ public sealed partial class SqliteStore : IIngestStore, IProfileStore, IDisposab
 
     public void Dispose()
     {
+        // Registered under several service types, the store may be disposed more than once.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+        _stopping.Cancel();
+        _checkpoints.Wait();
+        _stopping.Dispose();
+        Execute(_writer, "PRAGMA wal_checkpoint(TRUNCATE);");
         _writer.Dispose();
         _writeLock.Dispose();
     }

@@ -7,13 +7,17 @@ public static class WebHost
 {
     public const string DefaultUrl = "http://127.0.0.1:7071";
 
-    public static WebApplication Build(StandaloneApp app, string urls, LogLevel logLevel = LogLevel.Warning)
+    public static WebApplication Build(StandaloneApp app, string urls, LogLevel logLevel = LogLevel.Warning, ScheduledRuns? runs = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(urls);
         builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(logLevel);
         builder.Services.AddOpenApi();
         builder.Services.AddProblemDetails();
+        if (runs is not null)
+        {
+            builder.Services.AddSingleton(runs).AddSingleton(app.Time).AddHostedService<Scheduler>();
+        }
         var web = builder.Build();
         web.UseExceptionHandler(new ExceptionHandlerOptions
         {
@@ -45,7 +49,7 @@ public static class WebHost
         hooks.MapPost("/pos", (HttpRequest r, CancellationToken ct) => ingest.PosOrder(r, ct)).WithName("pos").WithSummary("Store/POS order or return");
         hooks.MapPost("/service", (HttpRequest r, CancellationToken ct) => ingest.ServiceContact(r, ct)).WithName("service").WithSummary("Customer-service contact or complaint");
         var c = routes.MapGroup("/api/customers").WithTags("Customers");
-        c.MapGet("/lookup", (HttpRequest r, CancellationToken ct) => customers.Lookup(r, ct)).WithName("lookup").WithSummary("Find a customer by phone, email, member id or openid");
+        c.MapPost("/lookup", (HttpRequest r, CancellationToken ct) => customers.Lookup(r, ct)).WithName("lookup").WithSummary("Find a customer by phone, email, member id or openid");
         c.MapGet("/{id}", (HttpRequest r, string id, CancellationToken ct) => customers.Get(r, id, ct)).WithName("profile").WithSummary("The masked 360° profile");
         c.MapGet("/{id}/merges", (HttpRequest r, string id, CancellationToken ct) => customers.Merges(r, id, ct)).WithName("merges").WithSummary("Identity merges of a customer");
         c.MapDelete("/{id}", (HttpRequest r, string id, CancellationToken ct) => customers.Erase(r, id, ct)).WithName("erase").WithSummary("Erase a customer (PIPL)");
