@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using Lodestar.Cleaning;
+using Lodestar.Customers;
 using Lodestar.Events;
 using Lodestar.Standalone.Commands;
 using Lodestar.Standalone.Hosting;
@@ -22,6 +23,9 @@ internal sealed record IngestBenchResult(
     int LatencyRequests,
     double SqliteRowsPerSecond,
     double InProcessWorstCaseEventsPerSecond,
+    double LookupP50Ms,
+    double LookupP99Ms,
+    int Lookups,
     string Machine)
 {
     public string ToText() => string.Join(Environment.NewLine,
@@ -30,7 +34,8 @@ internal sealed record IngestBenchResult(
         $"  over HTTP (POST /api/v1/batch, {HttpBatchSize} per request):  {HttpEventsPerSecond,12:N0} events/s",
         $"  per-record latency (POST /api/v1/track|page, {LatencyRequests:N0} calls): p50 {P50Ms:N2} ms, p99 {P99Ms:N2} ms",
         $"  raw SQLite insert of the same rows (reference):   {SqliteRowsPerSecond,12:N0} rows/s",
-        $"  in-process, worst case (every event a random customer, no visits): {InProcessWorstCaseEventsPerSecond:N0} events/s");
+        $"  in-process, worst case (every event a random customer, no visits): {InProcessWorstCaseEventsPerSecond:N0} events/s",
+        $"  profile lookup (GET /api/customers/{{id}}, {Lookups:N0} calls): p50 {LookupP50Ms:N2} ms, p99 {LookupP99Ms:N2} ms");
 }
 
 /// <summary>Measures ingest end to end on fresh stores in a temporary folder, which it deletes afterwards.</summary>
@@ -49,7 +54,7 @@ internal static class IngestBenchmark
             progress?.WriteLine($"phase 1/5: in-process ingest of {events:N0} events in customer visits");
             var inProcess = await InProcess(Path.Combine(root.FullName, "inproc"), raw, ct);
             progress?.WriteLine("phase 2/5: HTTP batch ingest");
-            var http = await OverHttp(Path.Combine(root.FullName, "http"), BenchEvents.Raw(events, customers, end, seed: 7, prefix: "h"), ct);
+            var (http, lookupP50, lookupP99, lookups) = await OverHttp(Path.Combine(root.FullName, "http"), BenchEvents.Raw(events, customers, end, seed: 7, prefix: "h"), customers, ct);
             progress?.WriteLine("phase 3/5: per-record latency over HTTP");
             var latency = Math.Min(20_000, events);
             var (p50, p99) = await Latency(Path.Combine(root.FullName, "latency"), BenchEvents.Raw(latency, customers, end, seed: 9, prefix: "l"), ct);
@@ -57,7 +62,7 @@ internal static class IngestBenchmark
             var sqlite = RawSqlite(Path.Combine(root.FullName, "raw.db"), raw);
             progress?.WriteLine("phase 5/5: in-process ingest, worst case");
             var worst = await InProcess(Path.Combine(root.FullName, "worst"), BenchEvents.Raw(events, customers, end, seed: 11, prefix: "w", sessions: false), ct);
-            return new IngestBenchResult(events, customers, inProcess, http, HttpBatch, p50, p99, latency, sqlite, worst, Machine());
+            return new IngestBenchResult(events, customers, inProcess, http, HttpBatch, p50, p99, latency, sqlite, worst, lookupP50, lookupP99, lookups, Machine());
         }
         finally
         {
@@ -83,25 +88,54 @@ internal static class IngestBenchmark
         return raw.Count / watch.Elapsed.TotalSeconds;
     }
 
-    private static async Task<double> OverHttp(string data, IReadOnlyList<RawEvent> raw, CancellationToken ct)
+    /// <summary>Batch ingest over HTTP, then profile reads of the customers it created (p50/p99 of GET latency).</summary>
+    private static async Task<(double EventsPerSecond, double LookupP50, double LookupP99, int Lookups)> OverHttp(
+        string data, IReadOnlyList<RawEvent> raw, int customers, CancellationToken ct)
     {
         var bodies = raw.Chunk(HttpBatch).Select(c => "{\"batch\":[" + string.Join(',', c.Select(BenchEvents.SegmentJson)) + "]}").ToArray();
+        var ids = raw.Select(e => e.Ids[0]).DistinctBy(i => i.Value).Take(customers)
+            .Select(i => CustomerId.DerivedFrom($"{i.Kind.ToString().ToLowerInvariant()}:{i.Value}").Value).ToArray();
+        var lookups = new double[Math.Min(20_000, ids.Length * 4)];
         var elapsed = await WithServer(data, async client =>
         {
-            var next = -1;
             var watch = Stopwatch.StartNew();
-            await Task.WhenAll(Enumerable.Range(0, Clients).Select(async _ =>
+            await Parallel(bodies.Length, async i =>
             {
-                int i;
-                while ((i = Interlocked.Increment(ref next)) < bodies.Length)
-                {
-                    using var response = await client.PostAsync("/api/v1/batch", new StringContent(bodies[i], Encoding.UTF8, "application/json"), ct);
-                    response.EnsureSuccessStatusCode();
-                }
-            }));
-            return watch.Elapsed;
+                using var response = await client.PostAsync("/api/v1/batch", new StringContent(bodies[i], Encoding.UTF8, "application/json"), ct);
+                response.EnsureSuccessStatusCode();
+            });
+            var ingest = watch.Elapsed;
+            await Parallel(lookups.Length, async i =>
+            {
+                var start = Stopwatch.GetTimestamp();
+                using var response = await client.GetAsync($"/api/customers/{ids[i % ids.Length]}", ct);
+                response.EnsureSuccessStatusCode();
+                lookups[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            });
+            return ingest;
         });
-        return raw.Count / elapsed.TotalSeconds;
+        var (p50, p99) = Percentiles(lookups);
+        return (raw.Count / elapsed.TotalSeconds, p50, p99, lookups.Length);
+    }
+
+    /// <summary>Runs <paramref name="count"/> requests from <see cref="Clients"/> concurrent clients.</summary>
+    private static Task Parallel(int count, Func<int, Task> request)
+    {
+        var next = -1;
+        return Task.WhenAll(Enumerable.Range(0, Clients).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < count)
+            {
+                await request(i);
+            }
+        }));
+    }
+
+    private static (double P50, double P99) Percentiles(double[] samples)
+    {
+        Array.Sort(samples);
+        return (samples[(int)(samples.Length * 0.50)], samples[Math.Min(samples.Length - 1, (int)(samples.Length * 0.99))]);
     }
 
     private static async Task<(double P50, double P99)> Latency(string data, IReadOnlyList<RawEvent> raw, CancellationToken ct)
@@ -111,22 +145,16 @@ internal static class IngestBenchmark
         var samples = new double[bodies.Length];
         await WithServer(data, async client =>
         {
-            var next = -1;
-            await Task.WhenAll(Enumerable.Range(0, Clients).Select(async _ =>
+            await Parallel(bodies.Length, async i =>
             {
-                int i;
-                while ((i = Interlocked.Increment(ref next)) < bodies.Length)
-                {
-                    var start = Stopwatch.GetTimestamp();
-                    using var response = await client.PostAsync(routes[i], new StringContent(bodies[i], Encoding.UTF8, "application/json"), ct);
-                    response.EnsureSuccessStatusCode();
-                    samples[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-                }
-            }));
+                var start = Stopwatch.GetTimestamp();
+                using var response = await client.PostAsync(routes[i], new StringContent(bodies[i], Encoding.UTF8, "application/json"), ct);
+                response.EnsureSuccessStatusCode();
+                samples[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            });
             return TimeSpan.Zero;
         });
-        Array.Sort(samples);
-        return (samples[(int)(samples.Length * 0.50)], samples[Math.Min(samples.Length - 1, (int)(samples.Length * 0.99))]);
+        return Percentiles(samples);
     }
 
     private static async Task<TimeSpan> WithServer(string data, Func<HttpClient, Task<TimeSpan>> run)
