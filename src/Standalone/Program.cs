@@ -9,6 +9,7 @@ var root = new RootCommand("Lodestar: precision marketing on one machine (embedd
     ProfileCommand.Create(),
     TagsCommand.Create(),
     RunCommand.Create(),
+    ModelCommand.Create(),
     BackupCommand.Create(),
     BenchCommand.Create(),
 };
