@@ -10,6 +10,9 @@ var root = new RootCommand("Lodestar: precision marketing on one machine (embedd
     TagsCommand.Create(),
     RunCommand.Create(),
     ModelCommand.Create(),
+    ScoreCommand.Create(),
+    SegmentCommand.Create(),
+    ClvCommand.Create(),
     BackupCommand.Create(),
     BenchCommand.Create(),
 };
