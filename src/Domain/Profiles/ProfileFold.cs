@@ -111,8 +111,16 @@ public static class ProfileFold
 
     private static ImmutableArray<IdentityView> AddIdentities(ImmutableArray<IdentityView> current, CustomerEvent e)
     {
-        var added = e.Ids.Select(i => new IdentityView(i.Kind, i.Display)).Where(v => !current.Contains(v)).ToList();
-        return added.Count == 0 ? current : [.. current.Concat(added).Order(IdentityOrder.Instance)];
+        List<IdentityView>? added = null;
+        foreach (var id in e.Ids)
+        {
+            var view = new IdentityView(id.Kind, id.Display);
+            if (!current.Contains(view) && added?.Contains(view) != true)
+            {
+                (added ??= []).Add(view);
+            }
+        }
+        return added is null ? current : [.. current.Concat(added).Order(IdentityOrder.Instance)];
     }
 
     private static ImmutableArray<EventSummary> AddRecent(ImmutableArray<EventSummary> recent, CustomerEvent e)

@@ -11,14 +11,13 @@ public static class TagEngine
         foreach (var rule in rules)
         {
             var value = Evaluate(rule, profile, now);
-            var family = rule.Family.ToString().ToLowerInvariant();
             if (value is null)
             {
                 tags = tags.Remove(rule.Id);
             }
             else if (!tags.TryGetValue(rule.Id, out var current) || current.Value != value)
             {
-                tags = tags.SetItem(rule.Id, new TagValue(value, family, now));
+                tags = tags.SetItem(rule.Id, new TagValue(value, rule.Family.ToString().ToLowerInvariant(), now));
             }
         }
         return tags == profile.Tags ? profile : profile with { Tags = tags };
