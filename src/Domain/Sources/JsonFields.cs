@@ -150,11 +150,23 @@ internal sealed class JsonFields(JsonElement element, string pointer, List<Field
     }
 
     /// <summary>The object's members as a property bag (values cloned so the document may be disposed).</summary>
-    public ImmutableSortedDictionary<string, JsonElement> Bag() => element.ValueKind != JsonValueKind.Object
-        ? ImmutableSortedDictionary<string, JsonElement>.Empty
-        : element.EnumerateObject().Where(p => p.Value.ValueKind != JsonValueKind.Null)
-            .GroupBy(p => p.Name, StringComparer.Ordinal)
-            .ToImmutableSortedDictionary(g => g.Key, g => g.Last().Value.Clone(), StringComparer.Ordinal);
+    public ImmutableSortedDictionary<string, JsonElement> Bag()
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return ImmutableSortedDictionary<string, JsonElement>.Empty;
+        }
+        // One clone of the whole object; its members share that copy (a clone per member would copy the document each time).
+        var bag = ImmutableSortedDictionary.CreateBuilder<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var p in element.Clone().EnumerateObject())
+        {
+            if (p.Value.ValueKind != JsonValueKind.Null)
+            {
+                bag[p.Name] = p.Value; // a repeated name: the last one wins, as JSON readers usually do
+            }
+        }
+        return bag.ToImmutable();
+    }
 
     /// <summary>The object's scalar members as text (traits).</summary>
     public ImmutableSortedDictionary<string, string> Texts() => element.ValueKind != JsonValueKind.Object
