@@ -13,6 +13,7 @@ var root = new RootCommand("Lodestar: precision marketing on one machine (embedd
     ScoreCommand.Create(),
     SegmentCommand.Create(),
     ClvCommand.Create(),
+    JourneyCommand.Create(),
     BackupCommand.Create(),
     BenchCommand.Create(),
 };

@@ -1,0 +1,456 @@
+using System.Collections.Immutable;
+using System.CommandLine;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Lodestar.Cleaning;
+using Lodestar.Customers;
+using Lodestar.Events;
+using Lodestar.Identity;
+using Lodestar.Ingestion;
+using Lodestar.Journeys;
+using Lodestar.Profiles;
+using Lodestar.Scoring;
+using Lodestar.Simulation;
+using Lodestar.Tags;
+using Lodestar.Validation;
+using Spectre.Console;
+using Profile = Lodestar.Profiles.Profile;
+
+namespace Lodestar.Standalone.Commands;
+
+/// <summary>
+/// <c>journey validate FILE</c>: a definition's errors, each with its JSON pointer. <c>journey simulate FILE</c>: runs the
+/// journey over the synthetic shop with a fake clock and prints per-node counts, sends per channel, suppressions by
+/// reason, goal conversions and A/B split shares (docs/journeys.md).
+/// </summary>
+internal static class JourneyCommand
+{
+    /// <summary>The synthetic shop's last instant (midnight in Shanghai): fixed, so a seed always gives the same run.</summary>
+    private static readonly DateTimeOffset ShopEnd = new(2026, 6, 30, 16, 0, 0, TimeSpan.Zero);
+
+    internal static Command Create()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "Journey definition JSON (journeys/*.json; format: journeys/journey.schema.json)" };
+        var templates = new Option<FileInfo?>("--templates")
+        {
+            Description = "Known template ids: a JSON array, or an object with a \"templates\" array (default: templates.json beside the file, if any)",
+        };
+        var json = CommonOptions.Json();
+        var validate = new Command("validate", "Check a journey definition; list each error with its JSON pointer") { file, templates, json };
+        validate.SetAction(async (parse, ct) =>
+        {
+            var (definition, code) = await Load(parse.GetValue(file)!, parse.GetValue(templates), parse.GetValue(json), ct);
+            if (definition is null)
+            {
+                return code;
+            }
+            Print(new
+            {
+                valid = true,
+                id = definition.Id,
+                version = definition.Version,
+                name = definition.Name,
+                nodes = definition.Nodes.Length,
+                entry = Describe(definition.Entry),
+            }, parse.GetValue(json), () =>
+                $"{definition.Key} \"{definition.Name}\" is valid: {definition.Nodes.Length} nodes, entry {Describe(definition.Entry)}, start {definition.Start}");
+            return 0;
+        });
+
+        var simFile = new Argument<FileInfo>("file") { Description = "Journey definition JSON" };
+        var customers = new Option<int>("--customers") { Description = "Synthetic shop customers", DefaultValueFactory = _ => 2_000 };
+        var days = new Option<int>("--days") { Description = "Days simulated: the shop's last D days of events, with a fake clock", DefaultValueFactory = _ => 14 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the synthetic shop", DefaultValueFactory = _ => 1 };
+        var simTemplates = new Option<FileInfo?>("--templates") { Description = "Known template ids (as for validate)" };
+        var simJson = CommonOptions.Json();
+        var simulate = new Command("simulate", "Run a journey over the synthetic shop with a fake clock and report what it would do")
+        {
+            simFile, customers, days, seed, simTemplates, simJson,
+        };
+        simulate.SetAction(async (parse, ct) =>
+        {
+            var asJson = parse.GetValue(simJson);
+            var (definition, code) = await Load(parse.GetValue(simFile)!, parse.GetValue(simTemplates), asJson, ct);
+            if (definition is null)
+            {
+                return code;
+            }
+            var n = parse.GetValue(customers);
+            var d = parse.GetValue(days);
+            if (n < 1 || d < 1 || d > 365)
+            {
+                await Console.Error.WriteLineAsync("--customers must be 1 or more and --days between 1 and 365");
+                return 2;
+            }
+            if (!asJson)
+            {
+                await Console.Error.WriteLineAsync($"generating a shop of {n:N0} customers (seed {parse.GetValue(seed)}) and ingesting it in memory…");
+            }
+            var population = await ShopPopulation.BuildAsync(n, parse.GetValue(seed), d, ct);
+            var report = JourneySimulator.Run(definition, population.Customers, new SimulationOptions
+            {
+                Start = population.Start,
+                End = population.End,
+                Fold = population.Fold,
+            });
+            PrintReport(definition, report, population, asJson);
+            return 0;
+        });
+
+        return new Command("journey", "Journey definitions: validate and simulate (docs/journeys.md)") { validate, simulate };
+    }
+
+    // ---------------------------------------------------------------- loading and validation
+
+    private static async Task<(JourneyDefinition? Definition, int Code)> Load(FileInfo path, FileInfo? templatesFile, bool json, CancellationToken ct)
+    {
+        if (!path.Exists)
+        {
+            await Console.Error.WriteLineAsync($"no such file: {path.FullName}");
+            return (null, 2);
+        }
+        templatesFile ??= new FileInfo(Path.Combine(path.DirectoryName ?? ".", "templates.json"));
+        IReadOnlySet<string>? known = null;
+        if (templatesFile.Exists && !string.Equals(templatesFile.FullName, path.FullName, StringComparison.Ordinal))
+        {
+            known = ReadTemplates(await File.ReadAllTextAsync(templatesFile.FullName, ct));
+            if (known is null)
+            {
+                await Console.Error.WriteLineAsync($"{templatesFile.Name}: expected a JSON array of template ids or an object with a \"templates\" array");
+                return (null, 2);
+            }
+        }
+        var parsed = JourneyReader.Parse(await File.ReadAllTextAsync(path.FullName, ct), new JourneyValidationOptions(known));
+        if (parsed.IsValid)
+        {
+            return (parsed.Value, 0);
+        }
+        if (json)
+        {
+            Print(new { valid = false, errors = parsed.Errors.Select(e => new { pointer = e.Pointer, message = e.Message }) }, json: true, () => "");
+        }
+        else
+        {
+            PrintErrors(path.Name, parsed.Errors);
+        }
+        return (null, 1);
+    }
+
+    private static IReadOnlySet<string>? ReadTemplates(string text)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            var list = doc.RootElement.ValueKind == JsonValueKind.Array ? doc.RootElement
+                : doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("templates", out var t) ? t : default;
+            return list.ValueKind == JsonValueKind.Array && list.EnumerateArray().All(x => x.ValueKind == JsonValueKind.String)
+                ? list.EnumerateArray().Select(x => x.GetString()!).ToHashSet(StringComparer.Ordinal)
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static void PrintErrors(string name, IReadOnlyList<FieldError> errors)
+    {
+        AnsiConsole.MarkupLine($"[red]{Markup.Escape(name)} is not a valid journey definition[/] ({errors.Count} error{(errors.Count == 1 ? "" : "s")}):");
+        var table = new Table().AddColumns("pointer", "problem");
+        foreach (var e in errors)
+        {
+            table.AddRow(Markup.Escape(e.Pointer.Length == 0 ? "(document)" : e.Pointer), Markup.Escape(e.Message));
+        }
+        AnsiConsole.Write(table);
+    }
+
+    private static string Describe(JourneyEntry entry) => entry switch
+    {
+        EventEntry e => $"on event {e.Event.Describe()}",
+        SegmentEntry s => $"on entering segment {s.Segment}",
+        ScheduleEntry s => $"every {JourneyText.Duration(s.Every)} at {JourneyText.Time(s.At)}",
+        ApiEntry => "by API",
+        _ => entry.GetType().Name,
+    };
+
+    // ---------------------------------------------------------------- report
+
+    private static readonly JsonSerializerOptions JsonOut = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    private static void Print<T>(T value, bool json, Func<string> text)
+    {
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(value, JsonOut));
+        }
+        else if (text() is { Length: > 0 } line)
+        {
+            Console.WriteLine(line);
+        }
+    }
+
+    private static void PrintReport(JourneyDefinition definition, SimulationReport report, ShopPopulation population, bool json)
+    {
+        var splits = report.SplitArms.GroupBy(kv => kv.Key[..kv.Key.IndexOf('/', StringComparison.Ordinal)], StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.ToDictionary(kv => kv.Key[(g.Key.Length + 1)..], kv => kv.Value, StringComparer.Ordinal), StringComparer.Ordinal);
+        if (json)
+        {
+            Print(new
+            {
+                journey = definition.Id,
+                version = definition.Version,
+                customers = report.Customers,
+                start = report.Start,
+                end = report.End,
+                shop = new { records = population.Records, events = population.Events, seed = population.Seed },
+                entered = report.Entered,
+                refused = report.Refused,
+                nodes = definition.Nodes.Select(n => new { id = n.Id, type = NodeType(n), instances = report.NodeCounts.GetValueOrDefault(n.Id) }),
+                sendsByChannel = report.SendsByChannel,
+                suppressionsByReason = report.SuppressionsByReason,
+                deferralsByReason = report.DeferralsByReason,
+                goalConversions = report.GoalConversions,
+                conversionRate = report.Entered == 0 ? 0 : (double)report.GoalConversions / report.Entered,
+                splits = splits.ToDictionary(s => s.Key, s => s.Value.ToDictionary(a => a.Key, a => new { customers = a.Value, share = (double)a.Value / s.Value.Values.Sum() })),
+                outcomes = report.Outcomes,
+                stillActive = report.StillActive,
+                decisions = report.Decisions,
+            }, json: true, () => "");
+            return;
+        }
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(definition.Name)}[/] ({Markup.Escape(definition.Key)}) over {report.Customers:N0} customers, "
+            + $"{report.Start.ToOffset(SyntheticShop.ShopOffset):yyyy-MM-dd HH:mm} to {report.End.ToOffset(SyntheticShop.ShopOffset):yyyy-MM-dd HH:mm} (+08:00)");
+        AnsiConsole.MarkupLine($"entered {report.Entered:N0}, goal conversions {report.GoalConversions:N0}"
+            + $"{(report.Entered == 0 ? "" : $" ({(double)report.GoalConversions / report.Entered:P1})")}, still active at the end {report.StillActive:N0}, "
+            + $"{report.Decisions:N0} engine decisions; shop: {population.Events:N0} events from {population.Records:N0} requests");
+
+        var nodes = new Table().Title("per node").AddColumns("node", "type", "instances");
+        foreach (var n in definition.Nodes)
+        {
+            nodes.AddRow(Markup.Escape(n.Id), NodeType(n), $"{report.NodeCounts.GetValueOrDefault(n.Id):N0}");
+        }
+        AnsiConsole.Write(nodes);
+        Counts("sends per channel", "channel", report.SendsByChannel);
+        Counts("suppressed (the journey went on)", "reason", report.SuppressionsByReason);
+        Counts("held back, then sent or dropped", "reason", report.DeferralsByReason);
+        foreach (var (node, arms) in splits)
+        {
+            var total = arms.Values.Sum();
+            var table = new Table().Title($"split {Markup.Escape(node)}").AddColumns("arm", "customers", "share");
+            foreach (var (arm, count) in arms.OrderBy(a => a.Key, StringComparer.Ordinal))
+            {
+                table.AddRow(Markup.Escape(arm), $"{count:N0}", $"{(double)count / total:P1}");
+            }
+            AnsiConsole.Write(table);
+        }
+        Counts("how instances ended", "outcome", report.Outcomes);
+        Counts("entries refused", "reason", report.Refused);
+    }
+
+    private static void Counts(string title, string column, IReadOnlyDictionary<string, int> counts)
+    {
+        if (counts.Count == 0)
+        {
+            return;
+        }
+        var table = new Table().Title(title).AddColumns(column, "count");
+        foreach (var (key, count) in counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            table.AddRow(Markup.Escape(key), $"{count:N0}");
+        }
+        AnsiConsole.Write(table);
+    }
+
+    private static string NodeType(JourneyNode node) => node switch
+    {
+        DelayNode d => $"delay {JourneyText.Duration(d.Duration)}",
+        WaitUntilNode => "wait until",
+        WaitForEventNode w => $"wait ≤ {JourneyText.Duration(w.Timeout)} for {w.Event.Describe()}",
+        BranchNode => "branch",
+        MultiSplitNode => "multi-split",
+        RandomSplitNode => "random split",
+        SendNode s => $"send {s.Channel.Name()} {s.Template}{(s.Offer is null ? "" : " + " + s.Offer)}",
+        UpdateProfileNode => "update profile",
+        GoalNode => "goal",
+        ExitNode => "exit",
+        _ => node.GetType().Name,
+    };
+
+    // ---------------------------------------------------------------- population
+
+    /// <summary>
+    /// The synthetic shop as a simulation population: its requests go through the real parsers, the Cleaner and the
+    /// ingest use case into an in-memory store; each customer's events before the simulated period fold into their
+    /// starting profile (with the tag rules and an RFM-based lifecycle tier, so segment journeys have members), and the
+    /// events of the period are replayed during the simulation.
+    /// </summary>
+    private sealed record ShopPopulation(
+        ImmutableArray<SimulationCustomer> Customers,
+        DateTimeOffset Start,
+        DateTimeOffset End,
+        Func<Profile, CustomerEvent, Profile> Fold,
+        int Records,
+        int Events,
+        int Seed)
+    {
+        private static readonly byte[] SimulationKey = Encoding.UTF8.GetBytes("lodestar-journey-simulation-hmac-key-0001");
+
+        public static async Task<ShopPopulation> BuildAsync(int customers, int seed, int days, CancellationToken ct)
+        {
+            var shop = SyntheticShop.Generate(new SyntheticShopOptions
+            {
+                Customers = customers,
+                Seed = seed,
+                End = ShopEnd,
+                Months = Math.Max(6, days / 30 + 2),
+            });
+            var store = new InMemoryIngestStore();
+            var ingest = new IngestEvents(store, TagRuleSet.Default, new FixedClock(shop.End));
+            var cleaner = new Cleaner(new PiiProtector(SimulationKey), CleaningOptions.Default);
+            var context = shop.Context;
+            foreach (var chunk in shop.Records.Chunk(1_000))
+            {
+                ct.ThrowIfCancellationRequested();
+                var batch = new List<CleanResult>(chunk.Length);
+                foreach (var record in chunk)
+                {
+                    var parsed = IngestRoutes.Parse(record.Route, record.Body, context);
+                    if (parsed.IsValid)
+                    {
+                        batch.Add(cleaner.Clean(parsed.Value!, context.ReceivedAt));
+                    }
+                }
+                await ingest.IngestAsync(batch, ct);
+            }
+
+            var start = shop.End.AddDays(-days);
+            var zone = LocalTime.FixedOffset(SyntheticShop.ShopOffset);
+            var everyRule = TagRuleSet.Default.Rules;
+            var realtime = TagRuleSet.Default.For(TagCadence.Realtime).ToArray();
+            var people = new List<(Profile Profile, ImmutableArray<CustomerEvent> Events, ActivityHistogram Activity)>();
+            foreach (var group in store.Events.Select((e, i) => (Customer: store.Resolve(e.Customer), e.Event, i))
+                .GroupBy(x => x.Customer).OrderBy(g => g.Key.Value, StringComparer.Ordinal))
+            {
+                var events = group.OrderBy(x => x.Event.Timestamp).ThenBy(x => x.i).Select(x => x.Event).ToImmutableArray();
+                var before = events.Where(e => e.Timestamp < start).ToList();
+                var profile = ProfileFold.Start(group.Key, before.Count > 0 ? before[0].Timestamp : events[0].Timestamp);
+                foreach (var e in before)
+                {
+                    profile = ProfileFold.Apply(profile, e);
+                }
+                profile = TagEngine.Apply(profile, everyRule, start);
+                people.Add((profile, events, ActivityHistogram.FromTimestamps(before.Select(e => e.Timestamp), zone)));
+            }
+            var tiered = AssignTiers([.. people.Select(p => p.Profile)], start);
+            return new ShopPopulation(
+                [.. people.Select((p, i) => new SimulationCustomer(tiered[i], p.Events, p.Activity))],
+                start,
+                shop.End,
+                (profile, e) => TagEngine.Apply(ProfileFold.Apply(profile, e), realtime, e.Timestamp),
+                shop.Records.Length,
+                store.Events.Count,
+                seed);
+        }
+
+        /// <summary>RFM scores over the buyers at the start, then the default lifecycle tiers: the <c>tier</c> and <c>rfm_segment</c> tags.</summary>
+        private static List<Profile> AssignTiers(List<Profile> profiles, DateTimeOffset now)
+        {
+            var buyers = profiles.Where(p => p.Counters.Orders > 0 && p.Counters.LastOrderAt is not null).ToList();
+            var analysis = Rfm.Analyse([.. buyers.Select(p => new RfmCustomer(p.Id.Value, (int)(now - p.Counters.LastOrderAt!.Value).TotalDays, p.Counters.Orders,
+                (p.Counters.SpendMinor - p.Counters.RefundMinor) / 100.0))], RfmScheme.Default);
+            var scores = analysis.Customers.ToDictionary(r => r.Customer.Key, r => r, StringComparer.Ordinal);
+            return [.. profiles.Select(p =>
+            {
+                var result = scores.TryGetValue(p.Id.Value, out var r) ? r : (RfmResult?)null;
+                var tier = TierRuleSet.Default.Assign(new TierInput
+                {
+                    Score = result?.Score,
+                    RfmSegment = result?.Segment,
+                    TenureDays = (now - p.FirstSeen).TotalDays,
+                    DaysSinceLastOrder = p.Counters.LastOrderAt is { } o ? (now - o).TotalDays : null,
+                    Orders = p.Counters.Orders,
+                    Monetary = (p.Counters.SpendMinor - p.Counters.RefundMinor) / 100.0,
+                });
+                var tags = p.Tags.SetItem(ScoringTags.Tier, new TagValue(tier, ScoringTags.ValueFamily, now));
+                if (result is { } scored)
+                {
+                    tags = tags.SetItem(ScoringTags.RfmSegment, new TagValue(scored.Segment, ScoringTags.ValueFamily, now));
+                }
+                return p with { Tags = tags };
+            })];
+        }
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    /// <summary>The ingest port in memory, for building a simulation population (mirrors the test store; not a product store).</summary>
+    private sealed class InMemoryIngestStore : IIngestStore
+    {
+        private readonly HashSet<string> _messages = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _fingerprints = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, CustomerId> _links = new(StringComparer.Ordinal);
+        private readonly Dictionary<CustomerId, CustomerId> _mergedInto = [];
+        private readonly Dictionary<CustomerId, Profile> _profiles = [];
+
+        public List<StoredEvent> Events { get; } = [];
+
+        public Task<IngestSnapshot> LoadAsync(IngestKeys keys, CancellationToken cancellationToken)
+        {
+            var links = keys.GraphKeys.Where(_links.ContainsKey).ToDictionary(k => k, k => Resolve(_links[k]), StringComparer.Ordinal);
+            var profiles = links.Values.Distinct().Where(_profiles.ContainsKey).ToDictionary(c => c, c => _profiles[c]);
+            return Task.FromResult(new IngestSnapshot(
+                keys.MessageIds.Where(_messages.Contains).ToHashSet(StringComparer.Ordinal),
+                keys.Fingerprints.Where(_fingerprints.Contains).ToHashSet(StringComparer.Ordinal),
+                links,
+                profiles));
+        }
+
+        public Task CommitAsync(IngestChanges changes, CancellationToken cancellationToken)
+        {
+            foreach (var e in changes.Events)
+            {
+                _messages.Add(e.Event.MessageId);
+                Events.Add(e);
+            }
+            foreach (var q in changes.Quarantine)
+            {
+                _messages.Add(q.MessageId);
+            }
+            _fingerprints.UnionWith(changes.Fingerprints);
+            foreach (var (graphKey, customer, _) in changes.NewLinks)
+            {
+                _links[graphKey] = customer;
+            }
+            foreach (var merge in changes.Merges)
+            {
+                _mergedInto[merge.Merged] = merge.Survivor;
+                _profiles.Remove(merge.Merged);
+            }
+            foreach (var profile in changes.Profiles)
+            {
+                _profiles[profile.Id] = profile;
+            }
+            return Task.CompletedTask;
+        }
+
+        /// <summary>The customer an id now belongs to, after merges.</summary>
+        public CustomerId Resolve(CustomerId id)
+        {
+            while (_mergedInto.TryGetValue(id, out var next))
+            {
+                id = next;
+            }
+            return id;
+        }
+    }
+}
