@@ -45,6 +45,13 @@ public static class Composition
             sp.GetRequiredService<ApiSecrets>(), sp.GetRequiredService<TimeProvider>(), Settings(sp).TenantOffsetValue()));
         services.AddSingleton(sp => new CustomerApi(sp.GetRequiredService<IProfileStore>(), sp.GetRequiredService<PiiProtector>(),
             sp.GetRequiredService<ApiSecrets>()));
+        services.AddScheduledRuns();
+
+        // Journeys (docs/adr/0004): the send ledger and the outbox are in-memory until the Cosmos DB and ACS adapters replace them.
+        services.AddSingleton<Journeys.ISendLedger, Journeys.InMemorySendLedger>();
+        services.AddSingleton<Journeys.IJourneyOutbox, Journeys.InMemoryJourneyOutbox>();
+        services.AddSingleton(sp => Journeys.JourneyCatalog.FromDirectory(sp.GetRequiredService<IConfiguration>()["Lodestar:JourneysPath"]));
+        services.AddSingleton<Journeys.JourneyTriggers>();
         return services;
     }
 

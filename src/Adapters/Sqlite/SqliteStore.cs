@@ -28,6 +28,7 @@ public sealed partial class SqliteStore : IIngestStore, IProfileStore, IDisposab
         _writer.Open();
         Execute(_writer, $"PRAGMA journal_mode=WAL; PRAGMA synchronous={(synchronousFull ? "FULL" : "NORMAL")}; PRAGMA busy_timeout=30000; PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=0;");
         Execute(_writer, Schema.Create);
+        Execute(_writer, JourneySchema.Create);
         Execute(_writer, $"PRAGMA user_version={Schema.Version};");
         _checkpoints = Task.Run(CheckpointLoop);
     }

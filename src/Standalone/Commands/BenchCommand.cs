@@ -18,7 +18,7 @@ internal static class BenchCommand
             Print(result, parse.GetValue(json), result.ToText);
             return 0;
         });
-        return new Command("bench", "End-to-end benchmarks that print their figures") { ingest, CleaningBenchCommand.Create() };
+        return new Command("bench", "End-to-end benchmarks that print their figures") { ingest, CleaningBenchCommand.Create(), ScoringBenchCommand.Create() };
     }
 
     internal static void Print<T>(T result, bool json, Func<string> text) =>

@@ -31,7 +31,7 @@ internal static class DemoCommand
             DemoSummary summary;
             if (parse.GetValue(json))
             {
-                summary = await run.RunAsync(shop, null, ct);
+                summary = await run.RunAsync(shop, null, null, ct);
             }
             else
             {
@@ -39,7 +39,14 @@ internal static class DemoCommand
                 summary = await AnsiConsole.Progress().AutoClear(true).StartAsync(async p =>
                 {
                     var task = p.AddTask("sending through the HTTP API", maxValue: 1.0);
-                    return await run.RunAsync(shop, new Progress<double>(f => task.Value = f), ct);
+                    var jobs = p.AddTask("daily and monthly runs", autoStart: false).IsIndeterminate();
+                    var status = new Progress<string>(step =>
+                    {
+                        task.Value = task.MaxValue;
+                        jobs.StartTask();
+                        jobs.Description = Markup.Escape(step);
+                    });
+                    return await run.RunAsync(shop, new Progress<double>(f => task.Value = f), status, ct);
                 });
             }
             await web.StopAsync(ct);
@@ -51,6 +58,39 @@ internal static class DemoCommand
 
     /// <summary>The shop ends at the start of today (UTC), so a seed gives the same shop all day long.</summary>
     private static DateTimeOffset StartOfDay(DateTimeOffset now) => new(now.UtcDateTime.Date, TimeSpan.Zero);
+
+    /// <summary>The runs' steps, then what they left on the profiles: tiers, RFM segments, the churn-risk list.</summary>
+    private static IEnumerable<string> Runs(DemoSummary s)
+    {
+        var lines = new List<string>();
+        foreach (var run in s.Runs)
+        {
+            lines.Add(F($"{run.Kind} run for {run.Period} (as of {run.AsOf.ToOffset(TimeSpan.FromHours(8)):yyyy-MM-dd HH:mm} +08:00):"));
+            lines.AddRange(run.Steps.Select(step => F($"  {step.Step,-13} {step.Seconds,5:0.0} s  {(step.Skipped ? "done before" : step.Outcome)}")));
+        }
+        lines.Add(F($"Both runs and the read-back took {s.RunSeconds:N1} s."));
+        lines.Add("");
+        lines.Add("Lifecycle tiers (share of all profiles):");
+        lines.AddRange(s.TierShares.Select(t => F($"  {t.Name,-12} {t.Customers,7:N0}  {t.Share,6:P1}")));
+        lines.Add("Top RFM segments (customers, spend net of refunds):");
+        lines.AddRange(s.RfmSegments.Take(5).Select(r => F($"  {r.Name,-20} {r.Customers,7:N0}  {r.Revenue,12:N0}")));
+        lines.Add("Churn risk (highest churn score first; reasons strongest first → retention strategy):");
+        if (s.ChurnRisk.Skipped is { } reason)
+        {
+            lines.Add($"  not scored: the churn step was skipped ({reason}).");
+        }
+        else if (s.ChurnRisk.Customers.Count == 0)
+        {
+            lines.Add("  no customer has a churn score.");
+        }
+        else
+        {
+            lines.AddRange(s.ChurnRisk.Customers.Select(c => F($"  {c.CustomerId}  {c.Score,5:0.000}  {string.Join(", ", c.Reasons),-40} → {c.Strategy ?? "-"}")));
+        }
+        return lines;
+    }
+
+    private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 
     private static string Text(DemoSummary s)
     {
@@ -75,6 +115,8 @@ internal static class DemoCommand
             lines.Add($"  {family.Key,-24} " + string.Join(", ", family.OrderByDescending(kv => kv.Value).Take(6)
                 .Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key.Split('=', 2)[1]} {kv.Value:N0}"))));
         }
+        lines.Add("");
+        lines.AddRange(Runs(s));
         lines.Add("");
         lines.Add($"Data folder: {s.DataFolder}  (try: dotnet run --project src/Standalone -- profile <customer id> --data {s.DataFolder})");
         return string.Join(Environment.NewLine, lines);

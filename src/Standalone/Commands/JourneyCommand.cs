@@ -99,7 +99,84 @@ internal static class JourneyCommand
             return 0;
         });
 
-        return new Command("journey", "Journey definitions: validate and simulate (docs/journeys.md)") { validate, simulate };
+        return new Command("journey", "Journey definitions: validate, simulate, publish; a customer's step log (docs/journeys.md)")
+        {
+            validate, simulate, Publish(), Log(),
+        };
+    }
+
+    // ---------------------------------------------------------------- publish and log (the persisted driver's store)
+
+    private static Command Publish()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "Journey definition JSON to publish (validated first)" };
+        var templates = new Option<FileInfo?>("--templates") { Description = "Known template ids (as for validate)" };
+        var data = CommonOptions.Data();
+        var json = CommonOptions.Json();
+        var command = new Command("publish", "Validate a journey definition and publish it to the data folder's store; `serve` runs it") { file, templates, data, json };
+        command.SetAction(async (parse, ct) =>
+        {
+            var path = parse.GetValue(file)!;
+            var asJson = parse.GetValue(json);
+            var (definition, code) = await Load(path, parse.GetValue(templates), asJson, ct);
+            if (definition is null)
+            {
+                return code;
+            }
+            await using var app = CommonOptions.Open(parse.GetValue(data)!);
+            var (_, outcome) = await app.Journeys.PublishAsync(await File.ReadAllTextAsync(path.FullName, ct), ct);
+            Print(new { id = definition.Id, version = definition.Version, outcome = outcome.ToString()!.ToLowerInvariant() }, asJson, () => outcome switch
+            {
+                Lodestar.Journeys.Driving.PublishOutcome.Published => $"published {definition.Key} \"{definition.Name}\"",
+                Lodestar.Journeys.Driving.PublishOutcome.Unchanged => $"{definition.Key} was already published with this definition",
+                _ => $"{definition.Key} is already published with a different definition: publish it as a new version",
+            });
+            return outcome == Lodestar.Journeys.Driving.PublishOutcome.VersionTaken ? 1 : 0;
+        });
+        return command;
+    }
+
+    private static Command Log()
+    {
+        var customer = new Argument<string>("customer") { Description = "Customer id (c_…)" };
+        var lines = new Option<int>("--lines") { Description = "Most recent step log lines shown", DefaultValueFactory = _ => 200 };
+        var data = CommonOptions.Data();
+        var json = CommonOptions.Json();
+        var command = new Command("log", "A customer's journey instances and step log, as a support person reads them") { customer, lines, data, json };
+        command.SetAction(async (parse, ct) =>
+        {
+            if (!CustomerId.TryParse(parse.GetValue(customer), out var id))
+            {
+                await Console.Error.WriteLineAsync("the customer must be a customer id: c_ followed by 16 lower-case hex digits");
+                return 2;
+            }
+            await using var app = CommonOptions.Open(parse.GetValue(data)!);
+            var journeys = await app.Store.CustomerAsync(id, parse.GetValue(lines), ct);
+            if (parse.GetValue(json))
+            {
+                Print(Lodestar.Standalone.Journeys.JourneyApi.View(journeys), json: true, () => "");
+                return 0;
+            }
+            if (journeys.Instances.IsEmpty)
+            {
+                Console.WriteLine($"{id.Value} has no journey instances");
+                return 0;
+            }
+            Console.WriteLine($"{id.Value}: {journeys.Instances.Length} journey instance(s)");
+            foreach (var i in journeys.Instances)
+            {
+                var s = i.State;
+                Console.WriteLine($"  {s.InstanceId} {s.JourneyId}@{s.Version} {s.Status}{(s.Node is null ? "" : " at " + s.Node)}"
+                    + $"{(i.WakeAt is { } w ? " wakes " + JourneyText.Instant(w) : "")}{(s.Reason is null ? "" : " (" + s.Reason + ")")}");
+            }
+            Console.WriteLine("step log:");
+            foreach (var e in journeys.Log)
+            {
+                Console.WriteLine($"  {e.InstanceId} {e}");
+            }
+            return 0;
+        });
+        return command;
     }
 
     // ---------------------------------------------------------------- loading and validation

@@ -1,17 +1,28 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Lodestar.Api;
+using Lodestar.Jobs;
+using Lodestar.Jobs.History;
+using Lodestar.Learning.Conversion;
+using Lodestar.Learning.Modelling;
+using Lodestar.Learning.Replay;
+using Lodestar.Runs;
 using Lodestar.Simulation;
 using Lodestar.Standalone.Hosting;
-using Lodestar.Tags;
 
 namespace Lodestar.Standalone.Demo;
 
-/// <summary>What the demo prints. <c>accepted</c>, <c>rejected</c> and <c>customers</c> are a stable interface.</summary>
+/// <summary>
+/// What the demo prints. <c>accepted</c>, <c>rejected</c> and <c>customers</c> are a stable interface. After the traffic:
+/// the daily and monthly runs (<c>runs</c>, each step's outcome), and what they left on the profiles: <c>tierShares</c>,
+/// <c>rfmSegments</c> (largest first) and <c>churnRisk</c> (the top customers by churn score, or why the churn step
+/// was skipped).
+/// </summary>
 internal sealed record DemoSummary(
     int Requests,
     int Records,
@@ -27,13 +38,32 @@ internal sealed record DemoSummary(
     IReadOnlyDictionary<string, long> Tags,
     double Seconds,
     double EventsPerSecond,
-    string DataFolder);
+    string DataFolder,
+    IReadOnlyList<DemoRunReport> Runs,
+    double RunSeconds,
+    IReadOnlyList<TierCount> TierShares,
+    IReadOnlyList<RfmSegmentCount> RfmSegments,
+    DemoChurnRisk ChurnRisk);
+
+/// <summary>One run of the demo: its kind, period and instant, and each step's outcome.</summary>
+internal sealed record DemoRunReport(RunKind Kind, string Period, DateTimeOffset AsOf, IReadOnlyList<DemoStep> Steps);
+
+internal sealed record DemoStep(string Step, string Outcome, bool Skipped, double Seconds);
+
+/// <summary>The customers most at risk of churning, or (<c>skipped</c>) why the churn model could not be trained.</summary>
+internal sealed record DemoChurnRisk(string? Skipped, IReadOnlyList<ChurnWarning> Customers);
 
 /// <summary>
 /// Generates the synthetic shop and pushes it through the real HTTP API of an in-process host: Segment calls in batches,
 /// webhooks one by one (the mini-program ones signed), a few malformed requests that the API must reject, then the
-/// daily and monthly tag runs.
+/// daily and monthly runs of <see cref="ScheduledJobs"/>, the same steps the scheduler and the timers run.
 /// </summary>
+/// <remarks>
+/// The models train on the demo's own history: the shop's records, cleaned with the store's key, replayed (the SQLite
+/// store does not expose its event table to the jobs yet). Training is kept small (logistic regression, 3 folds) so
+/// that the demo stays quick; the churn horizon and trend window are 60 days, so that the shop's six months hold both.
+/// The runs cover the shop's last day and month as they stand at the shop's end.
+/// </remarks>
 internal sealed class DemoRun(StandaloneApp app, Uri baseAddress)
 {
     private const int BatchSize = 200;
@@ -42,7 +72,7 @@ internal sealed class DemoRun(StandaloneApp app, Uri baseAddress)
     private readonly ConcurrentDictionary<string, int> _rejected = new(StringComparer.Ordinal);
     private int _accepted, _quarantined, _duplicates, _requests;
 
-    public async Task<DemoSummary> RunAsync(SyntheticShop shop, IProgress<double>? progress, CancellationToken ct)
+    public async Task<DemoSummary> RunAsync(SyntheticShop shop, IProgress<double>? progress, IProgress<string>? status, CancellationToken ct)
     {
         using var client = new HttpClient { BaseAddress = baseAddress };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(app.Secrets.WriteKey + ":")));
@@ -62,14 +92,60 @@ internal sealed class DemoRun(StandaloneApp app, Uri baseAddress)
             }
         }));
         var seconds = watch.Elapsed.TotalSeconds;
-        await app.Tags.RunAsync(TagCadence.Daily, ct);
-        await app.Tags.RunAsync(TagCadence.Monthly, ct);
+        watch.Restart();
+        var runs = await RunJobsAsync(shop, status, ct);
+        var overview = await ScoringOverview.ReadAsync(app.Store, Options.Tiers, ChurnListSize, ct);
+        var runSeconds = watch.Elapsed.TotalSeconds;
+        var churnOutcome = runs.SelectMany(r => r.Steps).Single(s => s.Step == RunSteps.Churn).Outcome;
+        var churnSkipped = churnOutcome.StartsWith(ModelSkipped.Prefix, StringComparison.Ordinal) ? churnOutcome[ModelSkipped.Prefix.Length..] : null;
         var stats = await app.Store.StatisticsAsync(ct);
         var records = shop.Records.Length + Malformed.Length + Resends * BatchSize;
         return new DemoSummary(requests.Count, records, _accepted, _rejected.Values.Sum(), _quarantined, _duplicates,
             stats.Customers, stats.Merges, stats.Events, _rejected.ToDictionary(), stats.QuarantineByReason, stats.Tags,
-            seconds, records / seconds, app.Data.Root);
+            seconds, records / seconds, app.Data.Root, runs, runSeconds, overview.Tiers, overview.RfmSegments,
+            new DemoChurnRisk(churnSkipped, overview.ChurnRisks));
     }
+
+    private const int ChurnListSize = 10;
+
+    private static readonly TrainingOptions SmallTraining = TrainingOptions.Default with { Learners = [Learner.LogisticRegression], Folds = 3 };
+
+    /// <summary>The default jobs with small training settings and a churn horizon that fits in the shop's six months.</summary>
+    private static readonly JobOptions Options = JobOptions.Default with
+    {
+        Churn = new ChurnJobOptions { Horizon = TimeSpan.FromDays(60), TrendWindow = TimeSpan.FromDays(60), Training = SmallTraining },
+        Propensity = new PropensityJobOptions { Conversion = new ConversionOptions { Training = SmallTraining } },
+    };
+
+    /// <summary>The daily run of the shop's last day, then the monthly run of its last month, both as of the shop's end.</summary>
+    private async Task<IReadOnlyList<DemoRunReport>> RunJobsAsync(SyntheticShop shop, IProgress<string>? status, CancellationToken ct)
+    {
+        var schedule = RunSchedule.Default(Zone);
+        var history = RecordedHistory.Clean(HistorySources.SyntheticShop(shop), app.Cleaner, shop.Context.ReceivedAt);
+        var jobs = new ScheduledJobs(app.Store, app.Store, app.Time, schedule, Options, history);
+        var lastDay = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(shop.End.AddTicks(-1), Zone).DateTime);
+        var reports = new List<DemoRunReport>();
+        foreach (var (kind, name) in new[] { (RunKind.Daily, lastDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), (RunKind.Monthly, lastDay.ToString("yyyy-MM", CultureInfo.InvariantCulture)) })
+        {
+            var period = RunPeriod.Of(schedule, kind, name, shop.End);
+            var seconds = new Dictionary<string, double>(StringComparer.Ordinal);
+            var steps = jobs.Steps(period).Select(s => new RunStep(s.Name, async c =>
+            {
+                status?.Report($"{kind.ToString().ToLowerInvariant()} run: {s.Name}");
+                var started = Stopwatch.GetTimestamp();
+                var outcome = await s.Execute(c);
+                seconds[s.Name] = Stopwatch.GetElapsedTime(started).TotalSeconds;
+                return outcome;
+            })).ToList();
+            var report = await new PeriodicRun(app.Store, app.Time).RunAsync(kind, period.Name, steps, ct);
+            reports.Add(new DemoRunReport(kind, period.Name, period.AsOf,
+                [.. report.Steps.Select(s => new DemoStep(s.Step, s.Outcome, s.Skipped, Math.Round(seconds.GetValueOrDefault(s.Step), 2)))]));
+        }
+        return reports;
+    }
+
+    /// <summary>The shop's zone: its local times are China Standard Time.</summary>
+    private static readonly TimeZoneInfo Zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
 
     private sealed record Request(string Route, string Body, bool Signed);
 

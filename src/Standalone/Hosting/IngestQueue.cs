@@ -17,9 +17,13 @@ public sealed partial class IngestQueue : IEventSink, IAsyncDisposable
     private readonly Task _writer;
     private readonly int _maxBatch;
 
-    public IngestQueue(IngestEvents ingest, ILogger<IngestQueue> logger, int maxBatch = 5_000)
+    private readonly Action? _accepted;
+
+    // accepted: called after a commit that accepted events (the journey driver's nudge); it must not block.
+    public IngestQueue(IngestEvents ingest, ILogger<IngestQueue> logger, int maxBatch = 5_000, Action? accepted = null)
     {
         _ingest = ingest;
+        _accepted = accepted;
         _logger = logger;
         _maxBatch = maxBatch;
         _writer = Task.Run(WriteLoop);
@@ -67,6 +71,10 @@ public sealed partial class IngestQueue : IEventSink, IAsyncDisposable
                 offset += p.Events.Count;
             }
             LogCommitted(_logger, all.Count, group.Count, report.Accepted, report.Quarantined);
+            if (report.Accepted > 0)
+            {
+                _accepted?.Invoke();
+            }
         }
         catch (Exception e)
         {

@@ -3,7 +3,9 @@ using Lodestar.Cleaning;
 using Lodestar.Identity;
 using Lodestar.Ingestion;
 using Lodestar.Sources;
+using Lodestar.Journeys;
 using Lodestar.Sqlite;
+using Lodestar.Standalone.Journeys;
 using Lodestar.Tags;
 
 namespace Lodestar.Standalone.Hosting;
@@ -31,11 +33,16 @@ public sealed class StandaloneApp : IAsyncDisposable
         Pii = new PiiProtector(Convert.FromBase64String(Secrets.PiiKey));
         Cleaner = new Cleaner(Pii, CleaningOptions.Default);
         Ingest = new IngestEvents(Store, TagRuleSet.Default, Time);
-        Queue = new IngestQueue(Ingest, loggerFactory.CreateLogger<IngestQueue>());
+        Journeys = new JourneyCatalog(Store, Time);
+        JourneyDriver = new JourneyDriver(Store, Store, Journeys, Time, ThrottlePolicy.Default, loggerFactory.CreateLogger<JourneyDriver>());
+        Outbox = new OutboxDispatcher(Store, Store, Path.Combine(Data.Root, "outbox"), Time, loggerFactory.CreateLogger<OutboxDispatcher>());
+        JourneyDriver.OutboxWritten = Outbox.Nudge;
+        Queue = new IngestQueue(Ingest, loggerFactory.CreateLogger<IngestQueue>(), accepted: JourneyDriver.Nudge);
         var apiSecrets = new ApiSecrets(Secrets.WriteKey, Secrets.MiniProgramSecret);
         IngestApi = new IngestApi(Queue, Cleaner, apiSecrets, Time, options.TenantOffset);
         CustomerApi = new CustomerApi(Store, Pii, apiSecrets);
         Tags = new RefreshTags(Store, TagRuleSet.Default, Time);
+        JourneyApi = new JourneyApi(Journeys, Store, Secrets.WriteKey);
     }
 
     public TimeProvider Time { get; }
@@ -50,6 +57,11 @@ public sealed class StandaloneApp : IAsyncDisposable
     public IngestApi IngestApi { get; }
     public CustomerApi CustomerApi { get; }
     public RefreshTags Tags { get; }
+    public JourneyCatalog Journeys { get; }
+    /// <summary>The persisted journey driver; it runs only where a host starts it (<see cref="JourneyService"/> under serve).</summary>
+    public JourneyDriver JourneyDriver { get; }
+    public OutboxDispatcher Outbox { get; }
+    public JourneyApi JourneyApi { get; }
 
     public async ValueTask DisposeAsync()
     {

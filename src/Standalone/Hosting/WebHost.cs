@@ -1,4 +1,5 @@
 using Lodestar.Api;
+using Lodestar.Standalone.Journeys;
 
 namespace Lodestar.Standalone.Hosting;
 
@@ -18,6 +19,7 @@ public static class WebHost
         {
             builder.Services.AddSingleton(runs).AddSingleton(app.Time).AddHostedService<Scheduler>();
         }
+        builder.Services.AddSingleton(app.JourneyDriver).AddSingleton(app.Outbox).AddHostedService<JourneyService>();
         var web = builder.Build();
         web.UseExceptionHandler(new ExceptionHandlerOptions
         {
@@ -53,6 +55,11 @@ public static class WebHost
         c.MapGet("/{id}", (HttpRequest r, string id, CancellationToken ct) => customers.Get(r, id, ct)).WithName("profile").WithSummary("The masked 360° profile");
         c.MapGet("/{id}/merges", (HttpRequest r, string id, CancellationToken ct) => customers.Merges(r, id, ct)).WithName("merges").WithSummary("Identity merges of a customer");
         c.MapDelete("/{id}", (HttpRequest r, string id, CancellationToken ct) => customers.Erase(r, id, ct)).WithName("erase").WithSummary("Erase a customer (PIPL)");
+        var journeys = app.JourneyApi;
+        var j = routes.MapGroup("/api/journeys").WithTags("Journeys");
+        j.MapPost("", (HttpRequest r, CancellationToken ct) => journeys.Publish(r, ct)).WithName("publishJourney").WithSummary("Publish a journey definition (problem+json with a pointer per error when invalid)");
+        j.MapGet("", (HttpRequest r, CancellationToken ct) => journeys.List(r, ct)).WithName("journeys").WithSummary("Published journeys and their versions");
+        c.MapGet("/{id}/journeys", (HttpRequest r, string id, CancellationToken ct) => journeys.Customer(r, id, ct)).WithName("customerJourneys").WithSummary("A customer's journey instances and step log");
         routes.MapOpenApi("/openapi/{documentName}.json");
         routes.MapGet("/health", () => Results.Ok(new { status = "ok" })).ExcludeFromDescription();
     }
