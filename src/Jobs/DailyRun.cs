@@ -31,7 +31,7 @@ public static class RunSteps
 /// a step re-run after a crash finishes the work and a second run of a finished day writes nothing; the ledger
 /// (<see cref="PeriodicRun"/>) skips the steps already done anyway.
 /// </remarks>
-public sealed class DailyRun(IProfileStore store, IEventHistory? history, JobOptions options)
+public sealed class DailyRun(IProfileStore store, HistorySnapshots? history, JobOptions options)
 {
     public IReadOnlyList<RunStep> Steps(RunPeriod period)
     {

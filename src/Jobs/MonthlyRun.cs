@@ -20,7 +20,7 @@ namespace Lodestar.Jobs;
 /// the tier step the re-run's report counts as unmoved the customers the first attempt had already saved. The tiers
 /// themselves are right either way.
 /// </remarks>
-public sealed class MonthlyRun(IProfileStore store, IEventHistory? history, JobOptions options)
+public sealed class MonthlyRun(IProfileStore store, HistorySnapshots? history, JobOptions options)
 {
     public IReadOnlyList<RunStep> Steps(RunPeriod period)
     {

@@ -24,7 +24,7 @@ public static class Outcomes
         var t = r.Report;
         var first = t.Moves.Where(m => m.From is null).Sum(m => m.Customers);
         var moved = t.Moves.Where(m => m.From is not null && m.From != m.To).Sum(m => m.Customers);
-        var shares = t.Tiers.Select(s => F($"{s.Name} {s.Share:P1}{(s.TargetShare is { } target ? F($" (target {target:P0})") : "")} +{s.MovedIn:N0}/−{s.MovedOut:N0}"));
+        var shares = t.Tiers.Select(s => F($"{s.Name} {s.Share:0.0%}{(s.TargetShare is { } target ? F($" (target {target:0%})") : "")} +{s.MovedIn:N0}/−{s.MovedOut:N0}"));
         return F($"{t.Customers:N0} customers: {string.Join(", ", shares)}; {moved:N0} moved tier since the last assignment, {first:N0} got their first{Unsaved(r.Unsaved)}");
     }
 

@@ -11,6 +11,8 @@ namespace Lodestar.Jobs;
 /// </summary>
 public sealed class ScheduledJobs(IProfileStore store, IRunLedger ledger, TimeProvider time, RunSchedule schedule, JobOptions options, IEventHistory? history = null)
 {
+    private readonly HistorySnapshots? _history = history is null ? null : new HistorySnapshots(history, options);
+
     public RunSchedule Schedule => schedule;
 
     /// <summary>The period of <paramref name="kind"/> last due now, or the one named (see <see cref="RunPeriod.Of"/>).</summary>
@@ -19,8 +21,8 @@ public sealed class ScheduledJobs(IProfileStore store, IRunLedger ledger, TimePr
         : RunPeriod.Of(schedule, kind, name, time.GetUtcNow());
 
     public IReadOnlyList<RunStep> Steps(RunPeriod period) => period.Kind == RunKind.Daily
-        ? new DailyRun(store, history, options).Steps(period)
-        : new MonthlyRun(store, history, options).Steps(period);
+        ? new DailyRun(store, _history, options).Steps(period)
+        : new MonthlyRun(store, _history, options).Steps(period);
 
     /// <summary>Runs <paramref name="period"/>'s steps not done yet, then <paramref name="hostSteps"/>.</summary>
     public Task<RunReport> RunAsync(RunPeriod period, IEnumerable<RunStep>? hostSteps, CancellationToken cancellationToken) =>

@@ -50,7 +50,7 @@ public sealed record ScoringOverview(int Profiles, ImmutableArray<TierCount> Tie
         var tierList = tierCounts.OrderBy(t => order.IndexOf(t.Key) is var i and >= 0 ? i : order.Count).ThenBy(t => t.Key, StringComparer.Ordinal)
             .Select(t => new TierCount(t.Key, t.Value, profiles == 0 ? 0 : (double)t.Value / profiles));
         var segmentList = segments.OrderByDescending(s => s.Value.Customers).ThenBy(s => s.Key, StringComparer.Ordinal)
-            .Select(s => new RfmSegmentCount(s.Key, s.Value.Customers, s.Value.Revenue));
+            .Select(s => new RfmSegmentCount(s.Key, s.Value.Customers, Math.Round(s.Value.Revenue, 2)));
         var top = risks.OrderByDescending(r => r.Score).ThenBy(r => r.CustomerId, StringComparer.Ordinal).Take(topRisks);
         return new ScoringOverview(profiles, [.. tierList], [.. segmentList], [.. top]);
     }

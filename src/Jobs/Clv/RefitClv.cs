@@ -69,11 +69,12 @@ public sealed class RefitClv(IProfileStore store, ClvJobOptions options)
 
     /// <summary>
     /// The BG/NBD model to value with, or null and why not. When buyers show no spread in drop-out (a shop where
-    /// nobody stops buying, like the synthetic one), the likelihood keeps rising as a and b grow together with their
-    /// ratio fixed: the maximum is the boundary where every buyer shares the drop-out probability a/(a+b). The simplex
-    /// then stops somewhere far along that ridge, where the closed forms need very long series. The model is taken
-    /// back along the ridge to a + b = <see cref="MaxDropoutConcentration"/> (same mean drop-out) if that costs less
-    /// than 0.5 of log-likelihood, and the outcome says so; any other fit that did not settle is not used.
+    /// nobody stops buying, like the synthetic one), the likelihood keeps rising as a + b grows with a/(a+b) fixed
+    /// (or as a falls to 0): the maximum is the boundary where Beta(a, b) is a point mass and every buyer shares the
+    /// drop-out probability a/(a+b). The simplex then stops somewhere far along that ridge, where the closed forms need
+    /// very long series (tens of seconds for a thousand buyers). The model is taken back along the ridge to
+    /// a + b = <see cref="MaxDropoutConcentration"/> (same mean drop-out) if that costs at most 0.5 of log-likelihood,
+    /// and the outcome says so; any other fit that did not settle is not used.
     /// </summary>
     private static (BgNbdModel? Model, string? Note) Settle(ModelFit<BgNbdModel> fit, CustomerSummary[] customers)
     {
@@ -84,7 +85,7 @@ public sealed class RefitClv(IProfileStore store, ClvJobOptions options)
             var capped = new BgNbdModel(m.R, m.Alpha, mean * MaxDropoutConcentration, (1 - mean) * MaxDropoutConcentration);
             var loss = fit.LogLikelihood - capped.LogLikelihood(customers);
             return loss <= 0.5
-                ? (capped, F($"no spread in drop-out: a and b ran off together (a {m.A:N0}, b {m.B:N0}), so a + b is capped at {MaxDropoutConcentration:N0} with the same mean drop-out {mean:0.000} per purchase, {loss:0.00} of log-likelihood from the boundary"))
+                ? (capped, F($"no spread in drop-out: the fit ran to a boundary (a {m.A:0.###}, b {m.B:N0}) where every buyer has one drop-out probability, {mean:0.000} per purchase; valued with a + b capped at {MaxDropoutConcentration:N0} and that mean, {loss:0.00} of log-likelihood from the boundary"))
                 : (null, F($"the BG/NBD fit ran to a boundary (a {m.A:N0}, b {m.B:N0}) and capping a + b loses {loss:N1} of log-likelihood; the tags of the last refit stay"));
         }
         return fit.Converged

@@ -20,7 +20,7 @@ namespace Lodestar.Jobs.Models;
 /// Customers who have not ordered are outside the model (its label needs an order to stop) and carry no churn tags.
 /// Seeded training over a deterministic replay: a re-run for the same period writes the same values.
 /// </remarks>
-public sealed class ScoreChurn(IProfileStore store, IEventHistory? history, ChurnJobOptions options)
+public sealed class ScoreChurn(IProfileStore store, HistorySnapshots? history, ChurnJobOptions options)
 {
     public async Task<ModelStepResult> RunAsync(DateTimeOffset asOf, CancellationToken cancellationToken)
     {
@@ -31,7 +31,7 @@ public sealed class ScoreChurn(IProfileStore store, IEventHistory? history, Chur
         var cutoff = asOf - options.Horizon;
         var before = cutoff - options.TrendWindow;
         var scoreBefore = asOf - options.TrendWindow;
-        var replay = await HistoryReplay.RunAsync(history, [before, cutoff, scoreBefore, asOf], cancellationToken);
+        var replay = await history.AtAsync(asOf, cancellationToken);
         if (replay.Earliest is not { } earliest || earliest > before)
         {
             return new ModelSkipped(F($"not enough history: {ScorePropensity.Since(replay)}, and training needs them from {before:yyyy-MM-dd} ({options.TrendWindow.TotalDays:0} days of trend before a cut-off {options.Horizon.TotalDays:0} days before {asOf:yyyy-MM-dd})"));
@@ -56,6 +56,10 @@ public sealed class ScoreChurn(IProfileStore store, IEventHistory? history, Chur
         var strategies = risks.Where(r => r.AtRisk).GroupBy(r => r.Strategy).ToImmutableSortedDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         return new ChurnScored(run.Report, cutoff, risks.Length, risks.Count(r => r.AtRisk), strategies, writes);
     }
+
+    /// <summary>The snapshots the step reads: a trend window before the cut-off, the cut-off, and the as-of instant with its window.</summary>
+    internal static IEnumerable<DateTimeOffset> Instants(DateTimeOffset asOf, ChurnJobOptions options) =>
+        [asOf - options.Horizon - options.TrendWindow, asOf - options.Horizon, asOf - options.TrendWindow, asOf];
 
     private static Profile Apply(Profile profile, ChurnRisk? risk, DateTimeOffset at)
     {

@@ -19,7 +19,7 @@ namespace Lodestar.Jobs.Models;
 /// than keep a stale band. Training is seeded and the replay deterministic, so a re-run for the same period writes
 /// the same bands and changes nothing.
 /// </remarks>
-public sealed class ScorePropensity(IProfileStore store, IEventHistory? history, PropensityJobOptions options)
+public sealed class ScorePropensity(IProfileStore store, HistorySnapshots? history, PropensityJobOptions options)
 {
     public async Task<ModelStepResult> RunAsync(DateTimeOffset asOf, CancellationToken cancellationToken)
     {
@@ -30,7 +30,7 @@ public sealed class ScorePropensity(IProfileStore store, IEventHistory? history,
         var o = options.Conversion;
         var cutoff = asOf - o.Horizon;
         var recent = cutoff - o.RecentWindow;
-        var replay = await HistoryReplay.RunAsync(history, [recent, cutoff, asOf - o.RecentWindow, asOf], cancellationToken);
+        var replay = await history.AtAsync(asOf, cancellationToken);
         if (replay.Earliest is not { } earliest || earliest > recent)
         {
             return new ModelSkipped(F($"not enough history: {Since(replay)}, and training needs them from {recent:yyyy-MM-dd} ({o.RecentWindow.TotalDays:0} days of behaviour before a cut-off {o.Horizon.TotalDays:0} days before {asOf:yyyy-MM-dd})"));
@@ -54,6 +54,13 @@ public sealed class ScorePropensity(IProfileStore store, IEventHistory? history,
             p => JobTags.With(p, asOf, (JobTags.Propensity, bands.TryGetValue(p.Id, out var s) ? s.Band : null, JobTags.PropensityFamily)),
             cancellationToken);
         return new PropensityScored(trained.Report, cutoff, positives, segment.Scores.Length, segment.Bands, writes);
+    }
+
+    /// <summary>The snapshots the step reads: the recent window before the cut-off, the cut-off, and the as-of instant with its window.</summary>
+    internal static IEnumerable<DateTimeOffset> Instants(DateTimeOffset asOf, PropensityJobOptions options)
+    {
+        var o = options.Conversion;
+        return [asOf - o.Horizon - o.RecentWindow, asOf - o.Horizon, asOf - o.RecentWindow, asOf];
     }
 
     internal const string NoHistory = "no event history to replay: this host's store does not expose one yet, and the model is trained only on the store's own history";

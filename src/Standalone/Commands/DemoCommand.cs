@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Lodestar.Jobs;
 using Lodestar.Simulation;
 using Lodestar.Standalone.Demo;
 using Lodestar.Standalone.Hosting;
@@ -59,6 +60,9 @@ internal static class DemoCommand
     /// <summary>The shop ends at the start of today (UTC), so a seed gives the same shop all day long.</summary>
     private static DateTimeOffset StartOfDay(DateTimeOffset now) => new(now.UtcDateTime.Date, TimeSpan.Zero);
 
+    /// <summary>Tags whose value is each customer's own number: their distribution says nothing; the runs' section sums them up.</summary>
+    private static readonly HashSet<string> PerCustomerNumbers = new(StringComparer.Ordinal) { JobTags.Clv, JobTags.ProbabilityAlive, JobTags.ChurnScore };
+
     /// <summary>The runs' steps, then what they left on the profiles: tiers, RFM segments, the churn-risk list.</summary>
     private static IEnumerable<string> Runs(DemoSummary s)
     {
@@ -71,7 +75,7 @@ internal static class DemoCommand
         lines.Add(F($"Both runs and the read-back took {s.RunSeconds:N1} s."));
         lines.Add("");
         lines.Add("Lifecycle tiers (share of all profiles):");
-        lines.AddRange(s.TierShares.Select(t => F($"  {t.Name,-12} {t.Customers,7:N0}  {t.Share,6:P1}")));
+        lines.AddRange(s.TierShares.Select(t => F($"  {t.Name,-12} {t.Customers,7:N0}  {t.Share,6:0.0%}")));
         lines.Add("Top RFM segments (customers, spend net of refunds):");
         lines.AddRange(s.RfmSegments.Take(5).Select(r => F($"  {r.Name,-20} {r.Customers,7:N0}  {r.Revenue,12:N0}")));
         lines.Add("Churn risk (highest churn score first; reasons strongest first → retention strategy):");
@@ -110,7 +114,7 @@ internal static class DemoCommand
         lines.Add("Rejected by reason:");
         lines.AddRange(s.RejectedByReason.OrderByDescending(kv => kv.Value).Select(kv => $"  {kv.Value,5:N0}  {kv.Key}"));
         lines.Add("Tag distribution (customers per tag value):");
-        foreach (var family in s.Tags.GroupBy(kv => kv.Key.Split('=')[0]))
+        foreach (var family in s.Tags.GroupBy(kv => kv.Key.Split('=')[0]).Where(f => !PerCustomerNumbers.Contains(f.Key)))
         {
             lines.Add($"  {family.Key,-24} " + string.Join(", ", family.OrderByDescending(kv => kv.Value).Take(6)
                 .Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key.Split('=', 2)[1]} {kv.Value:N0}"))));

@@ -10,7 +10,6 @@ using Lodestar.Jobs;
 using Lodestar.Jobs.History;
 using Lodestar.Learning.Conversion;
 using Lodestar.Learning.Modelling;
-using Lodestar.Learning.Replay;
 using Lodestar.Runs;
 using Lodestar.Simulation;
 using Lodestar.Standalone.Hosting;
@@ -61,8 +60,10 @@ internal sealed record DemoChurnRisk(string? Skipped, IReadOnlyList<ChurnWarning
 /// <remarks>
 /// The models train on the demo's own history: the shop's records, cleaned with the store's key, replayed (the SQLite
 /// store does not expose its event table to the jobs yet). Training is kept small (logistic regression, 3 folds) so
-/// that the demo stays quick; the churn horizon and trend window are 60 days, so that the shop's six months hold both.
-/// The runs cover the shop's last day and month as they stand at the shop's end.
+/// that the demo stays quick. Churn is "no order in the 30 days after the cut-off", with a 60-day trend window: the
+/// shop's six months hold both, and the shop, which simulates no drop-out, is too short for the 90-day default to
+/// learn anything (its models then do not pass the gate). The runs cover the shop's last day and month as they stand
+/// at the shop's end.
 /// </remarks>
 internal sealed class DemoRun(StandaloneApp app, Uri baseAddress)
 {
@@ -113,7 +114,7 @@ internal sealed class DemoRun(StandaloneApp app, Uri baseAddress)
     /// <summary>The default jobs with small training settings and a churn horizon that fits in the shop's six months.</summary>
     private static readonly JobOptions Options = JobOptions.Default with
     {
-        Churn = new ChurnJobOptions { Horizon = TimeSpan.FromDays(60), TrendWindow = TimeSpan.FromDays(60), Training = SmallTraining },
+        Churn = new ChurnJobOptions { Horizon = TimeSpan.FromDays(30), TrendWindow = TimeSpan.FromDays(60), Training = SmallTraining },
         Propensity = new PropensityJobOptions { Conversion = new ConversionOptions { Training = SmallTraining } },
     };
 
@@ -121,7 +122,9 @@ internal sealed class DemoRun(StandaloneApp app, Uri baseAddress)
     private async Task<IReadOnlyList<DemoRunReport>> RunJobsAsync(SyntheticShop shop, IProgress<string>? status, CancellationToken ct)
     {
         var schedule = RunSchedule.Default(Zone);
-        var history = RecordedHistory.Clean(HistorySources.SyntheticShop(shop), app.Cleaner, shop.Context.ReceivedAt);
+        // The records as the API parsed them (HistorySources.SyntheticShop), parsed and cleaned on every core.
+        var raw = shop.Records.AsParallel().AsOrdered().Select(r => IngestRoutes.Parse(r.Route, r.Body, shop.Context)).Where(p => p.IsValid).Select(p => p.Value!);
+        var history = RecordedHistory.Clean(raw, app.Cleaner, shop.Context.ReceivedAt);
         var jobs = new ScheduledJobs(app.Store, app.Store, app.Time, schedule, Options, history);
         var lastDay = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(shop.End.AddTicks(-1), Zone).DateTime);
         var reports = new List<DemoRunReport>();
