@@ -17,7 +17,17 @@ internal static class RunCommand
         {
             await using var app = CommonOptions.Open(parse.GetValue(data)!);
             var runs = new ScheduledRuns(app, RunSchedule.Default(parse.GetValue(zone)!));
-            var report = await runs.RunOwedAsync(parse.GetValue(kind), parse.GetValue(period), ct);
+            RunReport report;
+            try
+            {
+                report = await runs.RunOwedAsync(parse.GetValue(kind), parse.GetValue(period), ct);
+            }
+            catch (ArgumentException e)
+            {
+                // A malformed or future --period: say what is wrong, no stack trace.
+                await Console.Error.WriteLineAsync($"--period: {e.Message}");
+                return 2;
+            }
             Console.WriteLine($"{report.Kind} run for {report.Period}:");
             foreach (var (step, outcome, skipped) in report.Steps)
             {
