@@ -72,7 +72,7 @@ internal static class HistoryReplay
             }
         }
         var ordered = events.Select((e, i) => (Event: e, Order: i)).OrderBy(x => x.Event.Timestamp).ThenBy(x => x.Order).Select(x => x.Event).ToList();
-        var store = new MemoryStore();
+        var store = new MemoryIngestStore();
         var clock = new ReplayClock();
         var ingest = new IngestEvents(store, NoTagRules, clock);
         var snapshots = ImmutableDictionary.CreateBuilder<DateTimeOffset, ProfileSnapshot>();
@@ -89,9 +89,9 @@ internal static class HistoryReplay
                 }
             }
             await IngestAsync();
-            snapshots[instant] = store.Snapshot(instant);
+            snapshots[instant] = new ProfileSnapshot(instant, store.Profiles.ToImmutableDictionary(), store.MergedInto.ToImmutableDictionary());
         }
-        return new ReplayedHistory(snapshots.ToImmutable(), ordered.Count > 0 ? ordered[0].Timestamp : null, ordered.Count, store.GraphKeys());
+        return new ReplayedHistory(snapshots.ToImmutable(), ordered.Count > 0 ? ordered[0].Timestamp : null, ordered.Count, GraphKeys(store));
 
         async Task IngestAsync()
         {
@@ -105,6 +105,21 @@ internal static class HistoryReplay
         }
     }
 
+    /// <summary>The ordinally first graph key of every surviving customer: deterministic, whatever the dictionary's order.</summary>
+    private static ImmutableDictionary<CustomerId, string> GraphKeys(MemoryIngestStore store)
+    {
+        var keys = new Dictionary<CustomerId, string>();
+        foreach (var (key, customer) in store.Links)
+        {
+            var survivor = store.Resolve(customer);
+            if (!keys.TryGetValue(survivor, out var kept) || string.CompareOrdinal(key, kept) < 0)
+            {
+                keys[survivor] = key;
+            }
+        }
+        return keys.ToImmutableDictionary();
+    }
+
     /// <summary>The real-time tag rules read "now": during a replay it is the time of the batch's last event.</summary>
     private sealed class ReplayClock : TimeProvider
     {
@@ -113,71 +128,4 @@ internal static class HistoryReplay
         public override DateTimeOffset GetUtcNow() => Now;
     }
 
-    /// <summary>What ingest needs, in memory; keeps no events.</summary>
-    private sealed class MemoryStore : IIngestStore
-    {
-        private readonly HashSet<string> _messages = new(StringComparer.Ordinal);
-        private readonly HashSet<string> _fingerprints = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, CustomerId> _links = new(StringComparer.Ordinal);
-        private readonly Dictionary<CustomerId, CustomerId> _mergedInto = [];
-        private readonly Dictionary<CustomerId, Profile> _profiles = [];
-
-        public ProfileSnapshot Snapshot(DateTimeOffset at) => new(at, _profiles.ToImmutableDictionary(), _mergedInto.ToImmutableDictionary());
-
-        /// <summary>The ordinally first graph key of every surviving customer: deterministic, whatever the dictionary's order.</summary>
-        public ImmutableDictionary<CustomerId, string> GraphKeys()
-        {
-            var keys = new Dictionary<CustomerId, string>();
-            foreach (var (key, customer) in _links)
-            {
-                var survivor = Resolve(customer);
-                if (!keys.TryGetValue(survivor, out var kept) || string.CompareOrdinal(key, kept) < 0)
-                {
-                    keys[survivor] = key;
-                }
-            }
-            return keys.ToImmutableDictionary();
-        }
-
-        public Task<IngestSnapshot> LoadAsync(IngestKeys keys, CancellationToken cancellationToken)
-        {
-            var links = keys.GraphKeys.Where(_links.ContainsKey).ToDictionary(k => k, k => Resolve(_links[k]), StringComparer.Ordinal);
-            var profiles = links.Values.Distinct().Where(_profiles.ContainsKey).ToDictionary(c => c, c => _profiles[c]);
-            return Task.FromResult(new IngestSnapshot(
-                keys.MessageIds.Where(_messages.Contains).ToHashSet(StringComparer.Ordinal),
-                keys.Fingerprints.Where(_fingerprints.Contains).ToHashSet(StringComparer.Ordinal),
-                links,
-                profiles));
-        }
-
-        public Task CommitAsync(IngestChanges changes, CancellationToken cancellationToken)
-        {
-            _messages.UnionWith(changes.Events.Select(e => e.Event.MessageId));
-            _messages.UnionWith(changes.Quarantine.Select(q => q.MessageId));
-            _fingerprints.UnionWith(changes.Fingerprints);
-            foreach (var (graphKey, customer, _) in changes.NewLinks)
-            {
-                _links[graphKey] = customer;
-            }
-            foreach (var merge in changes.Merges)
-            {
-                _mergedInto[merge.Merged] = merge.Survivor;
-                _profiles.Remove(merge.Merged);
-            }
-            foreach (var profile in changes.Profiles)
-            {
-                _profiles[profile.Id] = profile;
-            }
-            return Task.CompletedTask;
-        }
-
-        private CustomerId Resolve(CustomerId id)
-        {
-            while (_mergedInto.TryGetValue(id, out var next))
-            {
-                id = next;
-            }
-            return id;
-        }
-    }
 }

@@ -70,7 +70,7 @@ public sealed class ProfileReplay
             .OrderBy(x => x.Result.Event.Timestamp).ThenBy(x => x.Order)
             .Select(x => x.Result)
             .ToList();
-        var store = new ReplayStore();
+        var store = new MemoryIngestStore();
         var clock = new ReplayClock();
         var ingest = new IngestEvents(store, TagRuleSet.Default, clock);
         var snapshots = ImmutableArray.CreateBuilder<ProfileSnapshot>(instants.Length);
@@ -87,7 +87,7 @@ public sealed class ProfileReplay
                 }
             }
             await Ingest(batch);
-            snapshots.Add(store.Snapshot(instant));
+            snapshots.Add(new ProfileSnapshot(instant, store.Profiles.ToImmutableDictionary(), store.MergedInto.ToImmutableDictionary()));
         }
         return snapshots.MoveToImmutable();
 
@@ -111,55 +111,4 @@ public sealed class ProfileReplay
         public override DateTimeOffset GetUtcNow() => Now;
     }
 
-    private sealed class ReplayStore : IIngestStore
-    {
-        private readonly HashSet<string> _messages = new(StringComparer.Ordinal);
-        private readonly HashSet<string> _fingerprints = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, CustomerId> _links = new(StringComparer.Ordinal);
-        private readonly Dictionary<CustomerId, CustomerId> _mergedInto = [];
-        private readonly Dictionary<CustomerId, Profile> _profiles = [];
-
-        public ProfileSnapshot Snapshot(DateTimeOffset at) => new(at, _profiles.ToImmutableDictionary(), _mergedInto.ToImmutableDictionary());
-
-        public Task<IngestSnapshot> LoadAsync(IngestKeys keys, CancellationToken cancellationToken)
-        {
-            var links = keys.GraphKeys.Where(_links.ContainsKey).ToDictionary(k => k, k => Resolve(_links[k]), StringComparer.Ordinal);
-            var profiles = links.Values.Distinct().Where(_profiles.ContainsKey).ToDictionary(c => c, c => _profiles[c]);
-            return Task.FromResult(new IngestSnapshot(
-                keys.MessageIds.Where(_messages.Contains).ToHashSet(StringComparer.Ordinal),
-                keys.Fingerprints.Where(_fingerprints.Contains).ToHashSet(StringComparer.Ordinal),
-                links,
-                profiles));
-        }
-
-        public Task CommitAsync(IngestChanges changes, CancellationToken cancellationToken)
-        {
-            _messages.UnionWith(changes.Events.Select(e => e.Event.MessageId));
-            _messages.UnionWith(changes.Quarantine.Select(q => q.MessageId));
-            _fingerprints.UnionWith(changes.Fingerprints);
-            foreach (var (graphKey, customer, _) in changes.NewLinks)
-            {
-                _links[graphKey] = customer;
-            }
-            foreach (var merge in changes.Merges)
-            {
-                _mergedInto[merge.Merged] = merge.Survivor;
-                _profiles.Remove(merge.Merged);
-            }
-            foreach (var profile in changes.Profiles)
-            {
-                _profiles[profile.Id] = profile;
-            }
-            return Task.CompletedTask;
-        }
-
-        private CustomerId Resolve(CustomerId id)
-        {
-            while (_mergedInto.TryGetValue(id, out var next))
-            {
-                id = next;
-            }
-            return id;
-        }
-    }
 }
