@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Lodestar.Ingestion;
 using Lodestar.Simulation;
 
 namespace Lodestar.Tests;
@@ -7,7 +8,7 @@ public sealed class CleaningBenchmarkTests(ITestOutputHelper output)
 {
     private static readonly DateTimeOffset End = new(2026, 6, 30, 16, 0, 0, TimeSpan.Zero);
 
-    private static CleaningBenchmark Benchmark() => new(() => new InMemoryIngestStore());
+    private static CleaningBenchmark Benchmark() => new(() => new MemoryIngestStore(keepEvents: true));
 
     [Fact]
     public async Task Synthetic_SmallShop_ReachesTheProductTarget()

@@ -23,9 +23,9 @@ public sealed class ImportHistoryTests
         + "C536367,22633,WARMER,-6,2010-12-01 08:30:00,1.85,17850,United Kingdom\n"
         + "536368,22960,JAM,lots,2010-12-01 08:34:00,4.25,13047,United Kingdom\n";
 
-    private static (ImportHistory History, InMemoryIngestStore Store) Create(int batchSize = 2)
+    private static (ImportHistory History, MemoryIngestStore Store) Create(int batchSize = 2)
     {
-        var store = new InMemoryIngestStore();
+        var store = new MemoryIngestStore(keepEvents: true);
         var clock = new FixedClock(T0);
         var cleaner = new Cleaner(new PiiProtector(new byte[32]), CleaningOptions.Default);
         return (new ImportHistory(cleaner, new IngestEvents(store, TagRuleSet.Default, clock), clock) { BatchSize = batchSize }, store);

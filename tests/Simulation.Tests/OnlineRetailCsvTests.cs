@@ -128,7 +128,7 @@ public sealed class OnlineRetailCsvTests
     public async Task WholeFile_ImportsEveryRow_WithTheKnownDefectCounts()
     {
         var path = SharedData.Require(SharedData.OnlineRetail);
-        var store = new InMemoryIngestStore();
+        var store = new MemoryIngestStore(keepEvents: true);
         var cleaner = new Cleaner(new PiiProtector(new byte[32]), CleaningOptions.Default);
         var clock = TimeProvider.System;
         var history = new ImportHistory(cleaner, new IngestEvents(store, Lodestar.Tags.TagRuleSet.Default, clock), clock);

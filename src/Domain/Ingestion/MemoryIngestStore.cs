@@ -15,6 +15,7 @@ public sealed class MemoryIngestStore(bool keepEvents = false) : IIngestStore
     private readonly Dictionary<CustomerId, CustomerId> _mergedInto = [];
     private readonly Dictionary<CustomerId, Profile> _profiles = [];
     private readonly List<StoredEvent> _events = [];
+    private readonly List<QuarantineEntry> _quarantine = [];
 
     public IReadOnlyDictionary<CustomerId, Profile> Profiles => _profiles;
 
@@ -25,6 +26,9 @@ public sealed class MemoryIngestStore(bool keepEvents = false) : IIngestStore
 
     /// <summary>Accepted events in commit order, when the store was made with <c>keepEvents</c>.</summary>
     public IReadOnlyList<StoredEvent> Events => _events;
+
+    /// <summary>Quarantined records in commit order, when the store was made with <c>keepEvents</c>.</summary>
+    public IReadOnlyList<QuarantineEntry> Quarantine => _quarantine;
 
     public Task<IngestSnapshot> LoadAsync(IngestKeys keys, CancellationToken cancellationToken)
     {
@@ -47,7 +51,14 @@ public sealed class MemoryIngestStore(bool keepEvents = false) : IIngestStore
                 _events.Add(e);
             }
         }
-        _messages.UnionWith(changes.Quarantine.Select(q => q.MessageId));
+        foreach (var q in changes.Quarantine)
+        {
+            _messages.Add(q.MessageId);
+            if (keepEvents)
+            {
+                _quarantine.Add(q);
+            }
+        }
         _fingerprints.UnionWith(changes.Fingerprints);
         foreach (var (graphKey, customer, _) in changes.NewLinks)
         {
