@@ -1,7 +1,7 @@
 using Lodestar.Customers;
 using Lodestar.Journeys;
 
-namespace Lodestar.Channels;
+namespace Lodestar.Messaging;
 
 /// <summary>
 /// A message's rendered content. Each channel reads the parts it has: SMS <see cref="Text"/>; email
