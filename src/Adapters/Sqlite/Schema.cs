@@ -73,5 +73,39 @@ internal static class Schema
             key         TEXT PRIMARY KEY,
             at          INTEGER NOT NULL
         ) WITHOUT ROWID;
+
+        -- The delivery ledger (one row per message a sender took) and the feedback loop's engagement facts and dead letters.
+        CREATE TABLE IF NOT EXISTS deliveries (
+            message_id  TEXT PRIMARY KEY,
+            provider_id TEXT,
+            customer_id TEXT NOT NULL,
+            channel     INTEGER NOT NULL,
+            journey     TEXT NOT NULL,
+            campaign    TEXT NOT NULL,
+            node        TEXT NOT NULL,
+            branch      TEXT,
+            segment     TEXT,
+            status      INTEGER NOT NULL,
+            sent_at     INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS deliveries_by_provider ON deliveries (provider_id);
+        CREATE INDEX IF NOT EXISTS deliveries_by_campaign ON deliveries (campaign, sent_at);
+        CREATE INDEX IF NOT EXISTS deliveries_by_customer ON deliveries (customer_id);
+
+        CREATE TABLE IF NOT EXISTS engagement (
+            event_id    TEXT PRIMARY KEY,
+            message_id  TEXT NOT NULL,
+            kind        INTEGER NOT NULL,
+            at          INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS engagement_by_message ON engagement (message_id);
+
+        CREATE TABLE IF NOT EXISTS dead_letters (
+            event_id    TEXT PRIMARY KEY,
+            event_type  TEXT NOT NULL,
+            reason      TEXT NOT NULL,
+            detail      TEXT NOT NULL,
+            received    INTEGER NOT NULL
+        ) WITHOUT ROWID;
         """;
 }

@@ -13,6 +13,7 @@ public static class SuppressionReasons
     public const string QuietHours = "quiet-hours";
     public const string BestTime = "best-time";
     public const string RateLimit = "rate-limit";
+    public const string UnusableContact = "contact-unusable";
 }
 
 /// <summary>The policy's answer for one send. A closed hierarchy.</summary>
@@ -60,6 +61,10 @@ public static class SendPolicy
         }
         if (!anyConsent)
         {
+            if (Enumerable.Range(0, channels).Any(i => profile.Unusable.ContainsKey(ChannelAt(node, i).Name())))
+            {
+                return new SendSuppressed(SuppressionReasons.UnusableContact, $"no usable contact point or consent on {List(node)}");
+            }
             return new SendSuppressed(SuppressionReasons.NoConsent,
                 node.Transactional ? $"service messages withdrawn on {List(node)}" : $"no marketing consent on {List(node)}");
         }
@@ -224,10 +229,11 @@ public static class SendPolicy
         return slot;
     }
 
+    /// <summary>Consent (an opt-in for marketing, no opt-out for service) and a contact point not marked unusable.</summary>
     public static bool Consented(Profile profile, Channel channel, bool transactional) =>
-        profile.Consent.TryGetValue(channel.ConsentKey(transactional), out var consent)
+        !profile.Unusable.ContainsKey(channel.Name()) && (profile.Consent.TryGetValue(channel.ConsentKey(transactional), out var consent)
             ? consent.Granted
-            : transactional; // service messages need no opt-in, only no opt-out; marketing needs an opt-in
+            : transactional); // service messages need no opt-in, only no opt-out; marketing needs an opt-in
 
     /// <summary>The node's channel (0) or its fallbacks (1…).</summary>
     private static Channel ChannelAt(SendNode node, int i) => i == 0 ? node.Channel : node.Fallback[i - 1];

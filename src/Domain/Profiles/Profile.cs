@@ -60,6 +60,9 @@ public sealed record TagValue(string Value, string Family, DateTimeOffset SetAt)
 /// <summary>Consent for one channel and purpose (key "marketing.sms"); withdrawal keeps its timestamp.</summary>
 public sealed record ConsentState(bool Granted, DateTimeOffset At, string Source);
 
+/// <summary>A contact point that hard-bounced or was rejected as invalid: no journey sends on its channel until a new one arrives.</summary>
+public sealed record UnusableContact(DateTimeOffset At, string Reason);
+
 /// <summary>An identifier as the profile shows it: personal kinds only masked.</summary>
 public sealed record IdentityView(IdKind Kind, string Display);
 
@@ -88,6 +91,9 @@ public sealed record Profile
     private readonly ImmutableSortedDictionary<string, TagValue>? _tags;
     public ImmutableSortedDictionary<string, ConsentState> Consent { get => _consent ?? ImmutableSortedDictionary<string, ConsentState>.Empty; init => _consent = value; }
     private readonly ImmutableSortedDictionary<string, ConsentState>? _consent;
+    /// <summary>Channels ("sms", "email", …) whose contact point is unusable (hard bounce, invalid number), with when and why.</summary>
+    public ImmutableSortedDictionary<string, UnusableContact> Unusable { get => _unusable ?? ImmutableSortedDictionary<string, UnusableContact>.Empty; init => _unusable = value; }
+    private readonly ImmutableSortedDictionary<string, UnusableContact>? _unusable;
     /// <summary>Customer ids merged into this one, oldest merge first.</summary>
     public ImmutableArray<CustomerId> MergedFrom { get => _mergedFrom.IsDefault ? [] : _mergedFrom; init => _mergedFrom = value; }
     private readonly ImmutableArray<CustomerId> _mergedFrom;

@@ -65,6 +65,7 @@ public static class ProfileFold
             Categories = categories,
             RecentEvents = AddRecent(profile.RecentEvents, e),
             Consent = ApplyConsent(profile.Consent, e),
+            Unusable = ApplyReachability(profile, e),
         };
     }
 
@@ -83,6 +84,7 @@ public static class ProfileFold
         RecentEvents = [.. survivor.RecentEvents.Concat(loser.RecentEvents).OrderByDescending(r => r.Timestamp).ThenBy(r => r.MessageId, StringComparer.Ordinal).Take(Profile.RecentEventCount)],
         Consent = loser.Consent.Aggregate(survivor.Consent, (acc, kv) =>
             acc.TryGetValue(kv.Key, out var mine) && mine.At >= kv.Value.At ? acc : acc.SetItem(kv.Key, kv.Value)),
+        Unusable = loser.Unusable.SetItems(survivor.Unusable),
         MergedFrom = [.. survivor.MergedFrom, .. loser.MergedFrom, loser.Id],
     };
 
@@ -150,6 +152,34 @@ public static class ProfileFold
         return consent.TryGetValue(key, out var current) && current.At > e.Timestamp
             ? consent
             : consent.SetItem(key, new ConsentState(granted, e.Timestamp, e.Source));
+    }
+
+    /// <summary>
+    /// A hard bounce ("Message Bounced" with <c>hard: true</c>) marks its channel's contact point unusable; a new phone or
+    /// email on the profile makes the sms or email channel usable again.
+    /// </summary>
+    private static ImmutableSortedDictionary<string, UnusableContact> ApplyReachability(Profile profile, CustomerEvent e)
+    {
+        var unusable = profile.Unusable;
+        if (e.Type == EventType.Track && Engagement.EngagementEvents.TryReadHardBounce(e.Name, e.Properties, out var channel))
+        {
+            var reason = e.Properties.TryGetValue("status", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : "bounced";
+            return unusable.ContainsKey(channel) ? unusable : unusable.SetItem(channel, new UnusableContact(e.Timestamp, reason));
+        }
+        if (unusable.IsEmpty)
+        {
+            return unusable;
+        }
+        foreach (var id in e.Ids)
+        {
+            var cleared = id.Kind switch { Identity.IdKind.Phone => "sms", Identity.IdKind.Email => "email", _ => null };
+            if (cleared is not null && unusable.TryGetValue(cleared, out var mark) && e.Timestamp > mark.At
+                && !profile.Identities.Contains(new IdentityView(id.Kind, id.Display)))
+            {
+                unusable = unusable.Remove(cleared);
+            }
+        }
+        return unusable;
     }
 
     private sealed class IdentityOrder : IComparer<IdentityView>
