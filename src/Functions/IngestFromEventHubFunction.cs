@@ -1,8 +1,12 @@
 using Azure.Messaging.EventHubs;
 using Lodestar.Cleaning;
+using Lodestar.Customers;
 using Lodestar.EventHubs;
+using Lodestar.Events;
+using Lodestar.Functions.Journeys;
 using Lodestar.Ingestion;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 
 namespace Lodestar.Functions;
@@ -15,15 +19,21 @@ namespace Lodestar.Functions;
 /// A body that is not a readable envelope is dead-lettered: logged with its message id, sequence number and reason
 /// (never its content) and skipped, so one bad event cannot stall its partition. Anything else that fails (the store,
 /// the network) escapes, and the retry policy runs the batch again from the same checkpoint until it succeeds;
-/// replaying a batch is harmless because ingestion is idempotent on the message id.
+/// replaying a batch is harmless because ingestion is idempotent on the message id, and so is the journey hand-off
+/// (an instance id derives from customer, journey and business key; a re-raised event is one the engine has seen or drops).
+/// The accepted events then start the journeys they trigger and are raised to the customer's running instances.
 /// </remarks>
-public sealed class IngestFromEventHubFunction(IngestEvents ingest, ILogger<IngestFromEventHubFunction> logger)
+public sealed class IngestFromEventHubFunction(IngestEvents ingest, JourneyTriggers journeys, TimeProvider time, ILogger<IngestFromEventHubFunction> logger)
 {
     [Function(nameof(IngestFromEventHub))]
     [ExponentialBackoffRetry(-1, "00:00:05", "00:15:00")]
-    public async Task IngestFromEventHub(
+    public Task IngestFromEventHub(
         [EventHubTrigger("%" + Composition.EventHubNameSetting + "%", Connection = Composition.EventHubConnectionSetting, IsBatched = true)] EventData[] events,
-        CancellationToken cancellationToken)
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken) => IngestAsync(events, client, cancellationToken);
+
+    /// <summary>The function's body: ingest the batch, then hand the accepted events to the journeys (when a client is given).</summary>
+    public async Task IngestAsync(EventData[] events, DurableTaskClient? client, CancellationToken cancellationToken)
     {
         var batch = new List<CleanResult>(events.Length);
         foreach (var data in events)
@@ -43,7 +53,18 @@ public sealed class IngestFromEventHubFunction(IngestEvents ingest, ILogger<Inge
         }
         var report = await ingest.IngestAsync(batch, cancellationToken);
         Log.Ingested(logger, batch.Count, report.Accepted, report.Quarantined, report.Duplicates, report.Merges, events.Length - batch.Count);
+        if (client is not null)
+        {
+            var started = await journeys.OnAcceptedAsync(client, Accepted(batch, report), time.GetUtcNow(), cancellationToken);
+            Log.JourneysStarted(logger, started);
+        }
     }
+
+    /// <summary>The accepted events with the customer each resolved to (the report is item by item in input order).</summary>
+    public static List<(CustomerEvent Event, CustomerId Customer)> Accepted(IReadOnlyList<CleanResult> batch, IngestReport report) =>
+        [.. batch.Zip(report.Items)
+            .Where(p => p.Second is { Outcome: Outcome.Accepted, CustomerId: not null })
+            .Select(p => (p.First.Event, CustomerId.Parse(p.Second.CustomerId!)))];
 }
 
 internal static partial class Log
@@ -55,4 +76,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 1002, Level = LogLevel.Information,
         Message = "Ingested {Count} events: {Accepted} accepted, {Quarantined} quarantined, {Duplicates} duplicates, {Merges} merges; {DeadLettered} dead-lettered.")]
     public static partial void Ingested(ILogger logger, int count, int accepted, int quarantined, int duplicates, int merges, int deadLettered);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "The batch started {Started} journey instances.")]
+    public static partial void JourneysStarted(ILogger logger, int started);
 }

@@ -4,5 +4,6 @@ using Microsoft.Extensions.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+builder.Services.AddTelemetry(builder.Configuration);
 builder.Services.AddLodestar();
 builder.Build().Run();

@@ -2,9 +2,15 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Text.Json;
+using Lodestar.Cleaning;
 using Lodestar.Customers;
+using Lodestar.EventHubs;
 using Lodestar.Events;
+using Lodestar.Functions;
 using Lodestar.Functions.Journeys;
+using Lodestar.Identity;
+using Lodestar.Tags;
+using Microsoft.Extensions.Logging.Abstractions;
 using Lodestar.Journeys;
 using Lodestar.Profiles;
 using Lodestar.Ingestion;
@@ -85,6 +91,24 @@ public sealed class AbandonedCartDurableTests : IAsyncLifetime
         Assert.Equal(JourneyStatus.Exited, state.Status);
         Assert.Contains("consent", state.Reason, StringComparison.OrdinalIgnoreCase);
         Assert.Empty(_outbox.Messages);
+    }
+
+    [Fact]
+    public async Task EventHubTrigger_CartBatchStartsTheJourney_PurchaseInALaterBatchEndsIt()
+    {
+        var customer = _profiles.Add("eh-member");
+        var function = new IngestFromEventHubFunction(new IngestEvents(new MemoryIngestStore(), TagRuleSet.Default, TimeProvider.System),
+            new JourneyTriggers(new JourneyCatalog([_definitionJson])), TimeProvider.System, NullLogger<IngestFromEventHubFunction>.Instance);
+        var member = new Identifier(IdKind.Member, "eh-member", "eh-member");
+
+        await function.IngestAsync([EventEnvelope.ToEventData(new CleanResult(CartAdd() with { Ids = [member] }, []))], _host.Client, Token);
+        await function.IngestAsync([EventEnvelope.ToEventData(new CleanResult(
+            Event("Order Completed", """{"orderId":"W2"}""") with { Ids = [member] }, []))], _host.Client, Token);
+        var (state, elapsed) = await CompletionAsync(customer);
+
+        Assert.Equal(JourneyStatus.Exited, state.Status);   // the purchase, raised by the trigger to the waiting instance, ended it
+        Assert.Empty(_outbox.Messages);
+        Assert.InRange(elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(3));
     }
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;

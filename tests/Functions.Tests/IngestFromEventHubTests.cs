@@ -4,6 +4,7 @@ using Azure.Messaging.EventHubs;
 using Lodestar.Customers;
 using Lodestar.EventHubs;
 using Lodestar.Functions;
+using Lodestar.Functions.Journeys;
 using Lodestar.Ingestion;
 using Lodestar.Sqlite;
 using Lodestar.Tags;
@@ -23,7 +24,8 @@ public sealed class IngestFromEventHubTests : IDisposable
     public IngestFromEventHubTests()
     {
         _store = SqliteStore.Open(Path.Combine(_folder.Path, "store.db"));
-        _function = new IngestFromEventHubFunction(new IngestEvents(_store, TagRuleSet.Default, new FixedTimeProvider(Samples.T0)), _log);
+        _function = new IngestFromEventHubFunction(new IngestEvents(_store, TagRuleSet.Default, new FixedTimeProvider(Samples.T0)),
+            new JourneyTriggers(new JourneyCatalog([])), new FixedTimeProvider(Samples.T0), _log);
     }
 
     public void Dispose()
@@ -54,7 +56,7 @@ public sealed class IngestFromEventHubTests : IDisposable
             Received(EventEnvelope.ToEventData(Samples.PosOrder()), 2),
         ];
 
-        await _function.IngestFromEventHub(batch, TestContext.Current.CancellationToken);
+        await _function.IngestAsync(batch, null, TestContext.Current.CancellationToken);
 
         var customer = CustomerId.Parse(EventHubsSink.PartitionKeyOf(identify.Event));
         var profile = await _store.GetAsync(customer, TestContext.Current.CancellationToken);
@@ -70,8 +72,8 @@ public sealed class IngestFromEventHubTests : IDisposable
         EventData[] batch = [Received(EventEnvelope.ToEventData(Samples.Identify()), 1)];
         var customer = CustomerId.Parse(EventHubsSink.PartitionKeyOf(Samples.Identify().Event));
 
-        await _function.IngestFromEventHub(batch, TestContext.Current.CancellationToken);
-        await _function.IngestFromEventHub(batch, TestContext.Current.CancellationToken);
+        await _function.IngestAsync(batch, null, TestContext.Current.CancellationToken);
+        await _function.IngestAsync(batch, null, TestContext.Current.CancellationToken);
 
         var profile = await _store.GetAsync(customer, TestContext.Current.CancellationToken);
         Assert.Equal(1, profile!.Counters.Events);
@@ -88,7 +90,7 @@ public sealed class IngestFromEventHubTests : IDisposable
             Malformed("{\"v\":9}", 9),
         ];
 
-        await _function.IngestFromEventHub(batch, TestContext.Current.CancellationToken);
+        await _function.IngestAsync(batch, null, TestContext.Current.CancellationToken);
 
         var deadLetters = _log.Entries.Where(e => e.Level == LogLevel.Error).ToList();
         Assert.Equal(2, deadLetters.Count);
@@ -106,7 +108,7 @@ public sealed class IngestFromEventHubTests : IDisposable
     {
         EventData[] batch = [Received(EventEnvelope.ToEventData(Samples.Anonymousless()), 1)];
 
-        await _function.IngestFromEventHub(batch, TestContext.Current.CancellationToken);
+        await _function.IngestAsync(batch, null, TestContext.Current.CancellationToken);
 
         Assert.Contains(_log.Entries, e => e.Message.Contains("0 accepted, 1 quarantined", StringComparison.Ordinal));
     }
@@ -114,10 +116,11 @@ public sealed class IngestFromEventHubTests : IDisposable
     [Fact]
     public async Task StoreFailure_Escapes_SoThePlatformRetries()
     {
-        var function = new IngestFromEventHubFunction(new IngestEvents(new UnavailableStore(), TagRuleSet.Default, new FixedTimeProvider(Samples.T0)), _log);
+        var function = new IngestFromEventHubFunction(new IngestEvents(new UnavailableStore(), TagRuleSet.Default, new FixedTimeProvider(Samples.T0)),
+            new JourneyTriggers(new JourneyCatalog([])), new FixedTimeProvider(Samples.T0), _log);
         EventData[] batch = [Received(EventEnvelope.ToEventData(Samples.Identify()), 1)];
 
-        await Assert.ThrowsAsync<IOException>(() => function.IngestFromEventHub(batch, TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<IOException>(() => function.IngestAsync(batch, null, TestContext.Current.CancellationToken));
     }
 
     /// <summary>A store whose disk or network is gone.</summary>
