@@ -32,6 +32,12 @@ public sealed record SimulationOptions
     /// <summary>Keep every instance's step log in the report (for tests and small runs).</summary>
     public bool KeepLog { get; init; }
 
+    /// <summary>
+    /// Called with the arguments of every <see cref="JourneyEngine.Decide"/> call, before it is made (state, input, now,
+    /// policy context): a benchmark replays them to time the engine alone.
+    /// </summary>
+    public Action<JourneyState, JourneyInput, DateTimeOffset, PolicyContext>? Recorder { get; init; }
+
     public static bool DefaultInSegment(Profile profile, string segment) =>
         (profile.Tags.TryGetValue("segment:" + segment, out var tag) && tag.Value == "true")
         || (profile.Tags.TryGetValue("tier", out var tier) && tier.Value == segment);
@@ -270,6 +276,7 @@ public static class JourneySimulator
             while (_followUps.TryDequeue(out var next))
             {
                 var context = new PolicyContext { Policy = options.Policy, History = person.History, Activity = person.Activity, NextFreeSlot = _slots };
+                options.Recorder?.Invoke(instance.State, next, now, context);
                 var decision = JourneyEngine.Decide(definition, instance.State, next, now, context);
                 _decisions++;
                 instance.State = decision.State;

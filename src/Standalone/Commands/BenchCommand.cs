@@ -18,7 +18,26 @@ internal static class BenchCommand
             Print(result, parse.GetValue(json), result.ToText);
             return 0;
         });
-        return new Command("bench", "End-to-end benchmarks that print their figures") { ingest, CleaningBenchCommand.Create(), ScoringBenchCommand.Create() };
+        return new Command("bench", "End-to-end benchmarks that print their figures") { ingest, CleaningBenchCommand.Create(), ScoringBenchCommand.Create(), Journeys() };
+    }
+
+    private static Command Journeys()
+    {
+        var json = CommonOptions.Json();
+        var instances = new Option<int>("--instances") { Description = "Waiting instances to hold in the store", DefaultValueFactory = _ => 1_000_000 };
+        var command = new Command("journeys", "Engine decisions/s, persisted driver steps/s, trigger-to-send latency, and many waiting instances") { instances, json };
+        command.SetAction(async (parse, ct) =>
+        {
+            if (parse.GetValue(instances) < 1)
+            {
+                await Console.Error.WriteLineAsync("--instances must be 1 or more");
+                return 2;
+            }
+            var result = await JourneyBenchmark.RunAsync(parse.GetValue(instances), parse.GetValue(json) ? null : Console.Out, ct);
+            Print(result, parse.GetValue(json), result.ToText);
+            return 0;
+        });
+        return command;
     }
 
     internal static void Print<T>(T result, bool json, Func<string> text) =>
