@@ -236,14 +236,22 @@ var appSettings = {
   DailyRunSchedule: dailyRunSchedule
   MonthlyRunSchedule: monthlyRunSchedule
   Channels__Email__Endpoint: communication.outputs.endpoint
+  Channels__Email__ClientId: identity.outputs.clientId
   Channels__Email__Sender: communication.outputs.senderAddress
-  Channels__Sms__Endpoint: communication.outputs.endpoint
-  Channels__Sms__From: smsFrom
   Channels__Push__HubName: notificationHubs.outputs.hubName
   Channels__Push__ConnectionString: '@Microsoft.KeyVault(VaultName=${names.vault};SecretName=push-send-connection)'
-  OpenAI__Endpoint: openAi.outputs.endpoint
-  OpenAI__Deployment: openAi.outputs.deploymentName
+  Lodestar__AiCopy__Endpoint: openAi.outputs.endpoint
+  Lodestar__AiCopy__Deployment: openAi.outputs.deploymentName
 }
+
+// SMS needs a number or sender id bought in ACS; until smsFrom is given the section stays absent (unconfigured).
+var smsSettings = empty(smsFrom)
+  ? {}
+  : {
+      Channels__Sms__Endpoint: communication.outputs.endpoint
+      Channels__Sms__ClientId: identity.outputs.clientId
+      Channels__Sms__From: smsFrom
+    }
 
 module functionApp 'modules/functionapp.bicep' = {
   name: 'functionApp'
@@ -258,6 +266,7 @@ module functionApp 'modules/functionapp.bicep' = {
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     settings: appSettings
+    conditionalSettings: smsSettings
   }
   // The identity must hold its storage and vault roles before the host starts and resolves its references.
   dependsOn: [

@@ -8,7 +8,7 @@ public sealed class FunctionAppTests(CompiledTemplate compiled)
 {
     /// <summary>
     /// The app settings object main.bicep hands the function app module, which its <c>sites/config appsettings</c>
-    /// resource applies as a whole (checked below), so this object is exactly what the app sees.
+    /// resource applies together with the optional ones (SMS once a number exists; checked below).
     /// </summary>
     public static IReadOnlyDictionary<string, JsonNode?> AppSettings(CompiledTemplate compiled)
     {
@@ -57,7 +57,17 @@ public sealed class FunctionAppTests(CompiledTemplate compiled)
         var config = compiled.Single("Microsoft.Web/sites/config");
 
         Assert.Contains("'appsettings'", (string?)config.Json["name"], StringComparison.Ordinal);
-        Assert.Equal("[parameters('settings')]", (string?)config.Properties);
+        Assert.Equal("[union(parameters('settings'), parameters('conditionalSettings'))]", (string?)config.Properties);
+    }
+
+    [Fact]
+    public void OptionalSettings_AreOnlySms_AndAbsentUntilANumberIsGiven()
+    {
+        var optional = (string?)compiled.Module("functionApp")["properties"]!["parameters"]!["conditionalSettings"];
+
+        Assert.StartsWith("[if(empty(parameters('smsFrom')), createObject('value', createObject()),", optional, StringComparison.Ordinal);
+        Assert.DoesNotContain("KeyVault", optional, StringComparison.Ordinal);
+        Assert.DoesNotContain(AppSettings(compiled).Keys, k => k.StartsWith("Channels__Sms__", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -15,6 +15,8 @@ param maximumInstanceCount int
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int
 param settings object
+@description('Settings present only when their feature is configured (SMS once a number exists).')
+param conditionalSettings object = {}
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
@@ -89,11 +91,11 @@ resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@20
   }
 }
 
-// Every setting, host and app alike, comes from main.bicep in one object (the names src/Functions reads).
+// Every setting, host and app alike, comes from main.bicep (the names src/Functions reads).
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: app
   name: 'appsettings'
-  properties: settings
+  properties: union(settings, conditionalSettings)
 }
 
 output name string = app.name
