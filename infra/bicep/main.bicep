@@ -67,21 +67,23 @@ param tags object = {
 }
 
 var suffix = uniqueString(resourceGroup().id, baseName)
-var compactName = toLower(replace(baseName, '-', ''))
+// Lower case throughout: Cosmos DB, storage and the OpenAI subdomain accept nothing else.
+var base = toLower(baseName)
+var compactName = replace(base, '-', '')
 var names = {
-  identity: 'id-${baseName}-${suffix}'
-  logAnalytics: 'log-${baseName}-${suffix}'
-  appInsights: 'appi-${baseName}-${suffix}'
+  identity: 'id-${base}-${suffix}'
+  logAnalytics: 'log-${base}-${suffix}'
+  appInsights: 'appi-${base}-${suffix}'
   storage: take('st${compactName}${suffix}', 24)
-  eventHubs: 'evhns-${baseName}-${suffix}'
-  cosmos: 'cosmos-${baseName}-${suffix}'
-  communication: 'acs-${baseName}-${suffix}'
-  emailService: 'ecs-${baseName}-${suffix}'
-  notificationHubs: 'ntfns-${baseName}-${suffix}'
-  openAi: 'oai-${baseName}-${suffix}'
+  eventHubs: 'evhns-${base}-${suffix}'
+  cosmos: 'cosmos-${base}-${suffix}'
+  communication: 'acs-${base}-${suffix}'
+  emailService: 'ecs-${base}-${suffix}'
+  notificationHubs: 'ntfns-${base}-${suffix}'
+  openAi: 'oai-${base}-${suffix}'
   vault: take('kv${compactName}${suffix}', 24)
-  plan: 'plan-${baseName}-${suffix}'
-  app: 'func-${baseName}-${suffix}'
+  plan: 'plan-${base}-${suffix}'
+  app: 'func-${base}-${suffix}'
 }
 var deploymentContainerName = 'app-package'
 var eventHubName = 'lodestar-events'
