@@ -20,6 +20,9 @@ public static class Composition
     public const string EventHubNameSetting = "EventHubName";
     public const string EventHubConnectionSetting = "EventHubConnection";
 
+    /// <summary>The trigger's consumer group (<c>$Default</c> locally; the deployment creates its own).</summary>
+    public const string EventHubConsumerGroupSetting = "EventHubConsumerGroup";
+
     public static IServiceCollection AddLodestar(this IServiceCollection services)
     {
         services.AddOptions<LodestarSettings>().BindConfiguration(LodestarSettings.Section).ValidateOnStart();

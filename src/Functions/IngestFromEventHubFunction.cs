@@ -28,7 +28,8 @@ public sealed class IngestFromEventHubFunction(IngestEvents ingest, JourneyTrigg
     [Function(nameof(IngestFromEventHub))]
     [ExponentialBackoffRetry(-1, "00:00:05", "00:15:00")]
     public Task IngestFromEventHub(
-        [EventHubTrigger("%" + Composition.EventHubNameSetting + "%", Connection = Composition.EventHubConnectionSetting, IsBatched = true)] EventData[] events,
+        [EventHubTrigger("%" + Composition.EventHubNameSetting + "%", Connection = Composition.EventHubConnectionSetting,
+            ConsumerGroup = "%" + Composition.EventHubConsumerGroupSetting + "%", IsBatched = true)] EventData[] events,
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken) => IngestAsync(events, client, cancellationToken);
 

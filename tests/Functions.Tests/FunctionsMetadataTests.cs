@@ -84,6 +84,7 @@ public sealed class FunctionsMetadataTests
         Assert.Equal("Many", trigger.GetProperty("cardinality").GetString());
         Assert.Equal("%EventHubName%", trigger.GetProperty("eventHubName").GetString());
         Assert.Equal("EventHubConnection", trigger.GetProperty("connection").GetString());
+        Assert.Equal("%EventHubConsumerGroup%", trigger.GetProperty("consumerGroup").GetString());
         Assert.Equal("In", trigger.GetProperty("direction").GetString());
         Assert.Equal("exponentialBackoff", function.GetProperty("retry").GetProperty("strategy").GetString());
         Assert.Equal(-1, function.GetProperty("retry").GetProperty("maxRetryCount").GetInt32());
