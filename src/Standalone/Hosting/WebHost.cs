@@ -1,4 +1,6 @@
 using Lodestar.Api;
+using Lodestar.Campaigns;
+using Lodestar.Engagement;
 using Lodestar.Standalone.Journeys;
 
 namespace Lodestar.Standalone.Hosting;
@@ -60,6 +62,19 @@ public static class WebHost
         j.MapPost("", (HttpRequest r, CancellationToken ct) => journeys.Publish(r, ct)).WithName("publishJourney").WithSummary("Publish a journey definition (problem+json with a pointer per error when invalid)");
         j.MapGet("", (HttpRequest r, CancellationToken ct) => journeys.List(r, ct)).WithName("journeys").WithSummary("Published journeys and their versions");
         c.MapGet("/{id}/journeys", (HttpRequest r, string id, CancellationToken ct) => journeys.Customer(r, id, ct)).WithName("customerJourneys").WithSummary("A customer's journey instances and step log");
+        var feedback = new RecordFeedback(app.Store, app.Store, app.Queue, app.Cleaner, app.Time);
+        var eventGrid = new EventGridApi(feedback, new ApiSecrets(app.Secrets.WriteKey, app.Secrets.MiniProgramSecret), app.Time);
+        hooks.MapPost("/eventgrid", (HttpRequest r, CancellationToken ct) => eventGrid.Receive(r, ct)).WithName("eventgrid")
+            .WithSummary("Event Grid: ACS delivery, engagement and inbound-SMS reports (Event Grid or CloudEvents schema), validation handshake");
+        hooks.MapMethods("/eventgrid", [HttpMethods.Options], (HttpRequest r) => EventGridApi.Options(r)).WithName("eventgridHandshake").ExcludeFromDescription();
+        var unsubscribe = new UnsubscribeApi(feedback, new UnsubscribeTokens(UnsubscribeTokens.DeriveKey(Convert.FromBase64String(app.Secrets.PiiKey))), app.Time);
+        routes.MapGet("/api/unsubscribe", (HttpRequest r, CancellationToken ct) => unsubscribe.Unsubscribe(r, ct)).WithName("unsubscribe").WithTags("Feedback")
+            .WithSummary("Unsubscribe link: withdraws marketing consent for the signed token's customer and channel");
+        routes.MapPost("/api/unsubscribe", (HttpRequest r, CancellationToken ct) => unsubscribe.Unsubscribe(r, ct)).WithName("unsubscribeOneClick").WithTags("Feedback")
+            .WithSummary("One-click unsubscribe (RFC 8058)");
+        var campaigns = new CampaignApi(new CampaignReport(app.Store), new ApiSecrets(app.Secrets.WriteKey, app.Secrets.MiniProgramSecret));
+        routes.MapGet("/api/campaigns/{id}/metrics", (HttpRequest r, string id, CancellationToken ct) => campaigns.Metrics(r, id, ct)).WithName("campaignMetrics").WithTags("Campaigns")
+            .WithSummary("Campaign metrics per journey, node, segment, channel and A-B branch");
         routes.MapOpenApi("/openapi/{documentName}.json");
         routes.MapGet("/health", () => Results.Ok(new { status = "ok" })).ExcludeFromDescription();
     }
