@@ -14,16 +14,21 @@ public sealed partial class CosmosStore
         ArgumentNullException.ThrowIfNull(keys);
         var links = await ReadKeysAsync(keys.GraphKeys.Select(Keys.Identity), cancellationToken);
         // Resolving a customer finishes any cut-short commit of it first, so the markers read below include that commit's.
-        var resolved = new ConcurrentDictionary<string, (CustomerId Id, StoredDoc? Doc)>(StringComparer.Ordinal);
-        await ForEachAsync(links.Values.Select(l => l.CustomerId!).Distinct(StringComparer.Ordinal), cancellationToken,
-            async (c, ct) => resolved[c] = await ResolveAsync(CustomerId.Parse(c), ct));
+        var customers = links.Values.Select(l => l.CustomerId!).Distinct(StringComparer.Ordinal).ToList();
+        var resolved = await ResolveAllAsync(customers, cancellationToken);
+        if (resolved.Values.Any(r => r.Finished))
+        {
+            // A finished commit may have been a merge that turned another of these customers into an alias after it
+            // was read: read them all again, so the snapshot never holds a merged-away customer as live.
+            resolved = await ResolveAllAsync(customers, cancellationToken);
+        }
         var linked = new Dictionary<string, CustomerId>(StringComparer.Ordinal);
         var profiles = new Dictionary<CustomerId, Profile>();
         foreach (var graphKey in keys.GraphKeys)
         {
             if (links.TryGetValue(Keys.Identity(graphKey), out var link))
             {
-                var (survivor, doc) = resolved[link.CustomerId!];
+                var (survivor, doc, _) = resolved[link.CustomerId!];
                 linked[graphKey] = survivor;
                 if (doc?.Profile is { } profile)
                 {
@@ -37,6 +42,13 @@ public sealed partial class CosmosStore
             keys.Fingerprints.Where(f => markers.ContainsKey(Keys.Fingerprint(f))).ToHashSet(StringComparer.Ordinal),
             linked,
             profiles);
+    }
+
+    private async Task<ConcurrentDictionary<string, (CustomerId Id, StoredDoc? Doc, bool Finished)>> ResolveAllAsync(IEnumerable<string> customers, CancellationToken cancellationToken)
+    {
+        var resolved = new ConcurrentDictionary<string, (CustomerId Id, StoredDoc? Doc, bool Finished)>(StringComparer.Ordinal);
+        await ForEachAsync(customers, cancellationToken, async (c, ct) => resolved[c] = await ResolveAsync(CustomerId.Parse(c), ct));
+        return resolved;
     }
 
     public async Task CommitAsync(IngestChanges changes, CancellationToken cancellationToken)

@@ -21,7 +21,7 @@ public sealed partial class CosmosStore
         }
         // A link written before a merge finished re-pointing it still names the merged-away id: follow it.
         var linked = CustomerId.Parse(links.Values.Single().CustomerId!);
-        var (survivor, doc) = await ResolveAsync(linked, cancellationToken);
+        var (survivor, doc, _) = await ResolveAsync(linked, cancellationToken);
         return doc is null ? linked : survivor;
     }
 
@@ -59,7 +59,7 @@ public sealed partial class CosmosStore
     /// </summary>
     public async Task<bool> EraseAsync(CustomerId requested, CancellationToken cancellationToken)
     {
-        var (id, doc) = await ResolveAsync(requested, cancellationToken);
+        var (id, doc, _) = await ResolveAsync(requested, cancellationToken);
         var ids = new HashSet<string>(StringComparer.Ordinal) { id.Value };
         if (doc?.Profile is { } profile)
         {

@@ -76,7 +76,7 @@ public sealed partial class CosmosStore : IIngestStore, IProfileStore
     /// The live document for <paramref name="id"/>: a merged-away id is followed to its survivor, and a commit that was cut
     /// short after its commit point is finished first. Null document when the customer does not exist.
     /// </summary>
-    private async Task<(CustomerId Id, StoredDoc? Doc)> ResolveAsync(CustomerId id, CancellationToken cancellationToken)
+    private async Task<(CustomerId Id, StoredDoc? Doc, bool Finished)> ResolveAsync(CustomerId id, CancellationToken cancellationToken)
     {
         for (var hop = 0; hop < MaxAliasHops; hop++)
         {
@@ -88,9 +88,9 @@ public sealed partial class CosmosStore : IIngestStore, IProfileStore
             }
             if (doc?.Envelope.Pending is not null)
             {
-                doc = await RollForwardAsync(id, doc, repair: true, cancellationToken);
+                return (id, await RollForwardAsync(id, doc, repair: true, cancellationToken), true);
             }
-            return (id, doc);
+            return (id, doc, false);
         }
         throw new InvalidOperationException($"The merge chain from {id} is longer than {MaxAliasHops} hops.");
     }

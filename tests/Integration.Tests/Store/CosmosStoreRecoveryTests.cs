@@ -212,4 +212,72 @@ public sealed class CosmosStoreRecoveryTests(CosmosServer server) : IAsyncLifeti
         Assert.Equal(events.Count, events.Distinct().Count());
         TestContext.Current.SendDiagnosticMessage($"412s seen by the two writers: {writers.Sum(s => s.PreconditionFailures)}");
     }
+
+    [Fact]
+    public async Task Commit_WithOneOfTwoProfilesStale_KeepsTheOtherPartAndTheRetryFoldsNothingTwice()
+    {
+        var (a, b) = (CustomerOf("M-two-a"), CustomerOf("M-two-b"));
+        await Ingest(NewProcess()).IngestAsync([Viewed("two-a1", "M-two-a", 1), Viewed("two-b1", "M-two-b", 2)], Ct);
+        var batch = new[] { Viewed("two-a2", "M-two-a", 3), Viewed("two-b2", "M-two-b", 4) };
+        var writer = NewProcess();
+        var snapshot = await writer.LoadAsync(new IngestKeys([], [], [.. new[] { "M-two-a", "M-two-b" }.Select(m => Samples.Pii.Protect(IdKind.Member, m).GraphKey)]), Ct);
+        // Another process saves B after the writer read it.
+        var other = NewProcess();
+        var readB = (await other.GetAsync(b, Ct))!;
+        Assert.Empty(await other.SaveAsync([readB with { Traits = readB.Traits.SetItem("tier", "gold") }], Ct));
+        var changes = new IngestChanges(
+            [new StoredEvent(a, batch[0].Event), new StoredEvent(b, batch[1].Event)], [], [], [],
+            [Lodestar.Profiles.ProfileFold.Apply(snapshot.Profiles[a], batch[0].Event), Lodestar.Profiles.ProfileFold.Apply(snapshot.Profiles[b], batch[1].Event)], []);
+
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => writer.CommitAsync(changes, Ct));
+        // Each customer's part is atomic on its own: A's is committed and complete, none of B's is.
+        Assert.Equal(["two-a1", "two-a2"], await EventsOf(a));
+        Assert.Equal(["two-b1"], await EventsOf(b));
+        var retried = await Ingest(writer).IngestAsync(batch, Ct);
+
+        Assert.Equal([Outcome.Duplicate, Outcome.Accepted], retried.Items.Select(i => i.Outcome));
+        Assert.Equal(2, (await NewProcess().GetAsync(a, Ct))!.Counters.Events);
+        var profileB = (await NewProcess().GetAsync(b, Ct))!;
+        Assert.Equal(2, profileB.Counters.Events);
+        Assert.Equal("gold", profileB.Traits["tier"]);
+        Assert.Equal(["two-b1", "two-b2"], await EventsOf(b));
+    }
+
+    [Fact]
+    public async Task Redelivery_AfterACrashAtTheCommitPointOfAMerge_CompletesTheMergeOnce()
+    {
+        var survivor = CustomerOf("M-merge");
+        var device = Samples.Pii.Protect(IdKind.Anonymous, "anon-merge");
+        var merged = CustomerId.DerivedFrom(device.GraphKey);
+        CleanResult Anonymous(string messageId, int minute, EventType type, params RawIdentifier[] ids) => Cleaner.Clean(new RawEvent
+        {
+            MessageId = messageId,
+            Type = type,
+            Name = type == EventType.Track ? "Product Viewed" : null,
+            Source = "web",
+            Ids = [.. ids],
+            Timestamp = Samples.T0.AddMinutes(minute),
+            Properties = ImmutableSortedDictionary<string, JsonElement>.Empty.Add("n", JsonSerializer.SerializeToElement(messageId)),
+        }, Samples.Now);
+        await Ingest(NewProcess()).IngestAsync([Viewed("merge-e1", "M-merge", 1)], Ct);
+        await Ingest(NewProcess()).IngestAsync([Anonymous("merge-e2", 2, EventType.Track, new RawIdentifier(IdKind.Anonymous, "anon-merge"))], Ct);
+        var identify = Anonymous("merge-identify", 3, EventType.Identify, new RawIdentifier(IdKind.Member, "M-merge"), new RawIdentifier(IdKind.Anonymous, "anon-merge"));
+        Assert.False(identify.Quarantined);
+        var cut = await Ingest(new CosmosStore(server.Client, Database) { StopAfterCommitPoint = true }).IngestAsync([identify], Ct);
+        Assert.Equal(1, cut.Merges);
+        Assert.Equal(["merge-e1"], await EventsOf(survivor));
+
+        var redelivered = await Ingest(NewProcess()).IngestAsync([identify], Ct);
+
+        Assert.Equal(Outcome.Duplicate, Assert.Single(redelivered.Items).Outcome);
+        var store = NewProcess();
+        var profile = (await store.GetAsync(merged, Ct))!;
+        Assert.Equal(survivor, profile.Id);
+        Assert.Equal(3, profile.Counters.Events);
+        Assert.Equal(survivor, await store.FindAsync(device.GraphKey, Ct));
+        Assert.Equal(["merge-e1", "merge-e2", "merge-identify"], await EventsOf(survivor));
+        Assert.Empty(await EventsOf(merged));
+        Assert.Equal(survivor, Assert.Single(await store.MergesAsync(merged, Ct)).Survivor);
+        Assert.DoesNotContain(merged, await store.ReadAllAsync(Ct).Select(p => p.Id).ToListAsync(Ct));
+    }
 }
