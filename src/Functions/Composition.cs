@@ -1,6 +1,7 @@
 using Azure.Messaging.EventHubs.Producer;
 using Lodestar.Api;
 using Lodestar.Cleaning;
+using Lodestar.Cosmos;
 using Lodestar.EventHubs;
 using Lodestar.Identity;
 using Lodestar.Ingestion;
@@ -23,10 +24,15 @@ public static class Composition
     /// <summary>The trigger's consumer group (<c>$Default</c> locally; the deployment creates its own).</summary>
     public const string EventHubConsumerGroupSetting = "EventHubConsumerGroup";
 
-    public static IServiceCollection AddLodestar(this IServiceCollection services)
+    /// <summary>
+    /// The customer store is Cosmos DB when <c>Cosmos__accountEndpoint</c> is set (Azure), else the SQLite file named by
+    /// <c>Lodestar__StorePath</c> (a trial on one instance, or local development without the Cosmos stand-in).
+    /// </summary>
+    public static IServiceCollection AddLodestar(this IServiceCollection services, IConfiguration configuration)
     {
+        var cosmos = !string.IsNullOrWhiteSpace(configuration.GetSection(CosmosOptions.Section)["accountEndpoint"]);
         services.AddOptions<LodestarSettings>().BindConfiguration(LodestarSettings.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<LodestarSettings>>(new OptionsValidation<LodestarSettings>(s => s.Validate()));
+        services.AddSingleton<IValidateOptions<LodestarSettings>>(new OptionsValidation<LodestarSettings>(s => s.Validate(requireStorePath: !cosmos)));
         services.AddOptions<EventHubsOptions>().Configure<IConfiguration>(BindEventHubs).ValidateOnStart();
         services.AddSingleton<IValidateOptions<EventHubsOptions>>(new OptionsValidation<EventHubsOptions>(o => o.Validate()));
 
@@ -35,10 +41,16 @@ public static class Composition
         services.AddSingleton(sp => new Cleaner(sp.GetRequiredService<PiiProtector>(), CleaningOptions.Default));
         services.AddSingleton(sp => new ApiSecrets(Settings(sp).WriteKey!, Settings(sp).MiniProgramSecret!));
 
-        // The customer store is SQLite for now; the Cosmos DB adapter replaces it in a later issue.
-        services.AddSingleton(sp => OpenStore(Settings(sp).StorePath!));
-        services.AddSingleton<IIngestStore>(sp => sp.GetRequiredService<SqliteStore>());
-        services.AddSingleton<IProfileStore>(sp => sp.GetRequiredService<SqliteStore>());
+        if (cosmos)
+        {
+            services.AddCosmosStore(configuration);
+        }
+        else
+        {
+            services.AddSingleton(sp => OpenStore(Settings(sp).StorePath!));
+            services.AddSingleton<IIngestStore>(sp => sp.GetRequiredService<SqliteStore>());
+            services.AddSingleton<IProfileStore>(sp => sp.GetRequiredService<SqliteStore>());
+        }
         services.AddSingleton(sp => new IngestEvents(sp.GetRequiredService<IIngestStore>(), TagRuleSet.Default, sp.GetRequiredService<TimeProvider>()));
 
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<EventHubsOptions>>().Value.CreateProducer());

@@ -1,5 +1,6 @@
 using Azure.Messaging.EventHubs;
 using Lodestar.Cleaning;
+using Lodestar.Cosmos;
 using Lodestar.Customers;
 using Lodestar.EventHubs;
 using Lodestar.Events;
@@ -17,14 +18,18 @@ namespace Lodestar.Functions;
 /// </summary>
 /// <remarks>
 /// A body that is not a readable envelope is dead-lettered: logged with its message id, sequence number and reason
-/// (never its content) and skipped, so one bad event cannot stall its partition. Anything else that fails (the store,
+/// (never its content), written to the deadLetters container when Cosmos DB is the store (its hash and size, not its body),
+/// and skipped, so one bad event cannot stall its partition. Anything else that fails (the store,
 /// the network) escapes, and the retry policy runs the batch again from the same checkpoint until it succeeds;
 /// replaying a batch is harmless because ingestion is idempotent on the message id, and so is the journey hand-off
 /// (an instance id derives from customer, journey and business key; a re-raised event is one the engine has seen or drops).
 /// The accepted events then start the journeys they trigger and are raised to the customer's running instances.
 /// </remarks>
-public sealed class IngestFromEventHubFunction(IngestEvents ingest, JourneyTriggers journeys, TimeProvider time, ILogger<IngestFromEventHubFunction> logger)
+public sealed class IngestFromEventHubFunction(
+    IngestEvents ingest, JourneyTriggers journeys, TimeProvider time, ILogger<IngestFromEventHubFunction> logger, DeadLetters? deadLetters = null)
 {
+    public const string DeadLetterSource = "eventhub";
+
     [Function(nameof(IngestFromEventHub))]
     [ExponentialBackoffRetry(-1, "00:00:05", "00:15:00")]
     public Task IngestFromEventHub(
@@ -46,6 +51,11 @@ public sealed class IngestFromEventHubFunction(IngestEvents ingest, JourneyTrigg
             else
             {
                 Log.DeadLettered(logger, data.MessageId, data.SequenceNumber, data.EnqueuedTime, reason);
+                if (deadLetters is not null)
+                {
+                    await deadLetters.WriteAsync(PoisonEvent.Of(DeadLetterSource, "unreadable-envelope", reason, data.EventBody.ToMemory().Span,
+                        time.GetUtcNow(), data.MessageId, data.PartitionKey, data.SequenceNumber), cancellationToken);
+                }
             }
         }
         if (batch.Count == 0)

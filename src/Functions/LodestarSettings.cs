@@ -20,15 +20,16 @@ public sealed class LodestarSettings
     public string? PiiKey { get; set; }
 
     /// <summary>
-    /// SQLite file of the customer store. Temporary: the Cosmos DB adapter replaces it in a later issue; until then a
-    /// scaled-out app has one file per instance, so this is for trials on one instance only.
+    /// SQLite file of the customer store, used when no Cosmos DB endpoint is configured: a scaled-out app would have one
+    /// file per instance, so this is for local development and trials on one instance only.
     /// </summary>
     public string? StorePath { get; set; }
 
     /// <summary>The tenant's UTC offset (<c>+08:00</c>), assumed for source times given without one.</summary>
     public string TenantOffset { get; set; } = "+08:00";
 
-    public IReadOnlyList<string> Validate()
+    /// <summary>Every problem, one plain sentence each; <paramref name="requireStorePath"/> is false when Cosmos DB holds the customers.</summary>
+    public IReadOnlyList<string> Validate(bool requireStorePath = true)
     {
         var errors = new List<string>();
         Secret(errors, nameof(WriteKey), WriteKey);
@@ -41,9 +42,9 @@ public sealed class LodestarSettings
         {
             errors.Add($"{Section}:{nameof(PiiKey)} must be base64 of at least 32 bytes.");
         }
-        if (IsMissing(StorePath))
+        if (requireStorePath && IsMissing(StorePath))
         {
-            errors.Add($"{Section}:{nameof(StorePath)} is required: the SQLite file of the customer store.");
+            errors.Add($"{Section}:{nameof(StorePath)} is required when Cosmos:accountEndpoint is not set: the SQLite file of the customer store.");
         }
         if (!TryParseOffset(TenantOffset, out _))
         {

@@ -5,5 +5,5 @@ using Microsoft.Extensions.Hosting;
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.Services.AddTelemetry(builder.Configuration);
-builder.Services.AddLodestar();
+builder.Services.AddLodestar(builder.Configuration);
 builder.Build().Run();

@@ -15,8 +15,9 @@ public sealed class CompositionTests
     private static ServiceProvider Build(Dictionary<string, string?> settings)
     {
         var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
-        services.AddLodestar();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLodestar(configuration);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
@@ -42,6 +43,22 @@ public sealed class CompositionTests
         Assert.IsType<EventHubs.EventHubsSink>(provider.GetRequiredService<IEventSink>());
         Assert.Same(provider.GetRequiredService<IIngestStore>(), provider.GetRequiredService<IProfileStore>());
         Assert.True(File.Exists(Path.Combine(folder.Path, "data", "functions.db")));
+    }
+
+    [Fact]
+    public async Task CosmosEndpoint_MakesCosmosTheCustomerStore_AndTheSqliteFileOptional()
+    {
+        using var folder = new TempFolder();
+        var settings = Complete(folder.Path);
+        settings.Remove("Lodestar:StorePath");
+        settings["Cosmos:accountEndpoint"] = "https://lodestar.documents.azure.com:443/";
+        settings["Cosmos:database"] = "lodestar";
+        await using var provider = Build(settings);
+
+        Assert.Empty(provider.GetRequiredService<IOptions<LodestarSettings>>().Value.Validate(requireStorePath: false));
+        Assert.IsType<Cosmos.CosmosStore>(provider.GetRequiredService<IIngestStore>());
+        Assert.Same(provider.GetRequiredService<IIngestStore>(), provider.GetRequiredService<IProfileStore>());
+        Assert.Null(provider.GetService<Sqlite.SqliteStore>());
     }
 
     [Fact]
