@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Lodestar.Tests.Channels.Support;
@@ -30,10 +31,13 @@ public sealed partial class AcsSmsFake : IAsyncDisposable
 
     public string ConnectionString => $"endpoint={Service.BaseUri};accesskey={AccessKey}";
 
-    public static async Task<AcsSmsFake> StartAsync()
+    /// <summary>When set, requests must carry <c>Authorization: Bearer</c> this token instead of the HMAC signature.</summary>
+    public string? BearerToken { get; private init; }
+
+    public static async Task<AcsSmsFake> StartAsync(X509Certificate2? tls = null, string? bearerToken = null)
     {
-        var fake = new AcsSmsFake();
-        fake.Service = await FakeService.StartAsync(fake.HandleAsync);
+        var fake = new AcsSmsFake { BearerToken = bearerToken };
+        fake.Service = await FakeService.StartAsync(fake.HandleAsync, tls);
         return fake;
     }
 
@@ -111,7 +115,14 @@ public sealed partial class AcsSmsFake : IAsyncDisposable
         {
             problems.Add("Content-Type must be application/json");
         }
-        problems.AddRange(AcsHmacCheck.Problems(request, AccessKey));
+        if (BearerToken is null)
+        {
+            problems.AddRange(AcsHmacCheck.Problems(request, AccessKey));
+        }
+        else if (request.Header("Authorization") != "Bearer " + BearerToken)
+        {
+            problems.Add("Authorization must be the Entra bearer token");
+        }
         JsonNode? body;
         try
         {

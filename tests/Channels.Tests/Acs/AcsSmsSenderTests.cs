@@ -167,4 +167,13 @@ public sealed class AcsSmsSenderTests : IAsyncLifetime
         Assert.DoesNotContain(message.Content.Text, logger.All, StringComparison.Ordinal);
         Assert.Contains(message.Customer.Value, logger.All, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Send_Cancelled_CancellationEscapesAsCancellation()
+    {
+        fake.Faults.Enqueue(AcsSmsFake.Fault.Throttle);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Sender().SendAsync(Messages.Sms(), cancel.Token));
+    }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -37,10 +38,19 @@ public sealed class FakeService : IAsyncDisposable
 
     public void Violation(string what) => Violations.Enqueue(what);
 
-    public static async Task<FakeService> StartAsync(Func<RecordedRequest, HttpContext, Task> handler)
+    /// <param name="handler">Answers each recorded request.</param>
+    /// <param name="tls">When given, the server speaks https with this certificate (Entra tokens are only sent over TLS).</param>
+    public static async Task<FakeService> StartAsync(Func<RecordedRequest, HttpContext, Task> handler, X509Certificate2? tls = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (tls is not null)
+            {
+                listen.UseHttps(tls);
+            }
+        }));
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var fake = new FakeService(app);
