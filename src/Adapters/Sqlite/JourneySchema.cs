@@ -61,6 +61,13 @@ internal static class JourneySchema
         CREATE INDEX IF NOT EXISTS journey_outbox_unsent ON journey_outbox (seq) WHERE sent_at IS NULL;
         CREATE INDEX IF NOT EXISTS journey_outbox_by_customer ON journey_outbox (customer_id, created);
 
+        -- Segment-entry journeys: who the driver last saw in the segment, so that it enters those who join it.
+        CREATE TABLE IF NOT EXISTS journey_segment_members (
+            journey_id  TEXT NOT NULL,
+            customer_id TEXT NOT NULL,
+            PRIMARY KEY (customer_id, journey_id)
+        ) WITHOUT ROWID;
+
         CREATE TABLE IF NOT EXISTS journey_feed (
             name        TEXT PRIMARY KEY,
             seq         INTEGER NOT NULL

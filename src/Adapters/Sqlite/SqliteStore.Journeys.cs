@@ -4,6 +4,7 @@ using Lodestar.Customers;
 using Lodestar.Events;
 using Lodestar.Journeys;
 using Lodestar.Journeys.Driving;
+using Lodestar.Profiles;
 using Microsoft.Data.Sqlite;
 
 namespace Lodestar.Sqlite;
@@ -155,6 +156,32 @@ public sealed partial class SqliteStore : IJourneyStore
                     outbox.ExecuteNonQuery();
                 }
             }
+            if (!changes.Members.IsEmpty)
+            {
+                using var add = _writer.CreateCommand();
+                add.Transaction = tx;
+                add.CommandText = "INSERT INTO journey_segment_members (journey_id, customer_id) VALUES (@j, @c) ON CONFLICT DO NOTHING";
+                var pa = Params(add, "@j", "@c");
+                using var remove = _writer.CreateCommand();
+                remove.Transaction = tx;
+                remove.CommandText = "DELETE FROM journey_segment_members WHERE journey_id = @j AND customer_id = @c";
+                var pr = Params(remove, "@j", "@c");
+                foreach (var m in changes.Members)
+                {
+                    var (cmd, p) = m.Member ? (add, pa) : (remove, pr);
+                    Set(p, m.JourneyId, m.Customer.Value);
+                    cmd.ExecuteNonQuery();
+                }
+            }
+            foreach (var tick in changes.Ticks)
+            {
+                using var cmd = _writer.CreateCommand();
+                cmd.Transaction = tx;
+                cmd.CommandText = "INSERT INTO journey_feed (name, seq) VALUES (@n, @s) ON CONFLICT (name) DO UPDATE SET seq = excluded.seq";
+                cmd.Parameters.AddWithValue("@n", SchedulePrefix + tick.JourneyId);
+                cmd.Parameters.AddWithValue("@s", Ms(tick.Next));
+                cmd.ExecuteNonQuery();
+            }
             if (changes.FeedCursor is { } cursor)
             {
                 using var cmd = _writer.CreateCommand();
@@ -282,6 +309,58 @@ public sealed partial class SqliteStore : IJourneyStore
         while (await r.ReadAsync(cancellationToken))
         {
             list.Add(new FedEvent(r.GetInt64(0), CustomerId.Parse(r.GetString(1)), JsonSerializer.Deserialize<CustomerEvent>(r.GetString(2), DomainJson.Options)!));
+        }
+        return list;
+    }
+
+    /// <summary>Schedule ticks share the feed table: one row per journey, its next tick in Unix milliseconds.</summary>
+    private const string SchedulePrefix = "schedule:";
+
+    public async Task<IReadOnlyList<SegmentMember>> MembersAsync(IReadOnlyCollection<CustomerId> customers, CancellationToken cancellationToken)
+    {
+        if (customers.Count == 0)
+        {
+            return [];
+        }
+        await using var c = OpenReader();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT journey_id, customer_id FROM journey_segment_members WHERE customer_id IN (SELECT value FROM json_each(@k))";
+        cmd.Parameters.Add(Keys("@k", customers.Select(x => x.Value).Distinct()));
+        using var r = await cmd.ExecuteReaderAsync(cancellationToken);
+        var list = new List<SegmentMember>();
+        while (await r.ReadAsync(cancellationToken))
+        {
+            list.Add(new SegmentMember(r.GetString(0), CustomerId.Parse(r.GetString(1)), true));
+        }
+        return list;
+    }
+
+    public async Task<IReadOnlyList<ScheduleTick>> TicksAsync(CancellationToken cancellationToken)
+    {
+        await using var c = OpenReader();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = $"SELECT name, seq FROM journey_feed WHERE name LIKE '{SchedulePrefix}%'";
+        using var r = await cmd.ExecuteReaderAsync(cancellationToken);
+        var list = new List<ScheduleTick>();
+        while (await r.ReadAsync(cancellationToken))
+        {
+            list.Add(new ScheduleTick(r.GetString(0)[SchedulePrefix.Length..], At(r.GetInt64(1))));
+        }
+        return list;
+    }
+
+    public async Task<IReadOnlyList<Profile>> ProfilesAfterAsync(string after, int limit, CancellationToken cancellationToken)
+    {
+        await using var c = OpenReader();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT version, body FROM profiles WHERE customer_id > @after ORDER BY customer_id LIMIT @n";
+        cmd.Parameters.AddWithValue("@after", after);
+        cmd.Parameters.AddWithValue("@n", limit);
+        using var r = await cmd.ExecuteReaderAsync(cancellationToken);
+        var list = new List<Profile>();
+        while (await r.ReadAsync(cancellationToken))
+        {
+            list.Add(ReadProfile(r, 1, 0));
         }
         return list;
     }

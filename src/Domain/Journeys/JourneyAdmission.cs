@@ -25,6 +25,12 @@ public sealed record Refused(string Reason) : Admission;
 /// </summary>
 public static class JourneyAdmission
 {
+    /// <summary>The refusal of a trigger (or entry key) that already started its instance: a redelivery, harmless.</summary>
+    public const string AlreadyStarted = "this trigger already started an instance";
+
+    /// <summary>Whether a profile is in a segment: tag <c>segment:&lt;id&gt;</c> = true, or the tier tag equal to the id.</summary>
+    public static bool InSegment(Profile profile, string segment) => SimulationOptions.DefaultInSegment(profile, segment);
+
     /// <summary>Whether <paramref name="e"/> starts an instance of an event-entry journey (before re-entry rules).</summary>
     public static bool Triggers(JourneyDefinition definition, CustomerEvent e) =>
         definition.Entry is EventEntry entry && entry.Event.Matches(e);
@@ -54,21 +60,26 @@ public static class JourneyAdmission
         return JourneyConditions.Holds(when, new ConditionScope(profile, facts, now, LocalTime.ZoneOf(profile, policy)));
     }
 
+    /// <summary>
+    /// Whether the customer may enter now, given their instances of this journey. <paramref name="businessKey"/>, when
+    /// given (an API entry names its key), takes the place of the key read from the trigger.
+    /// </summary>
     public static Admission Admit(
         JourneyDefinition definition,
         CustomerId customer,
         CustomerEvent? trigger,
         DateTimeOffset now,
-        IReadOnlyCollection<InstanceSummary> previous)
+        IReadOnlyCollection<InstanceSummary> previous,
+        string? businessKey = null)
     {
-        var key = definition.BusinessKey is { } path && trigger is not null ? EventPath.Read(trigger, path) : null;
+        var key = businessKey ?? (definition.BusinessKey is { } path && trigger is not null ? EventPath.Read(trigger, path) : null);
         var entryKey = key ?? trigger?.MessageId ?? now.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
         var instanceId = JourneyIds.Instance(definition.Id, customer, entryKey);
         foreach (var p in previous)
         {
             if (p.InstanceId == instanceId)
             {
-                return new Refused("this trigger already started an instance");
+                return new Refused(AlreadyStarted);
             }
         }
         switch (definition.ReEntry)

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Lodestar.Customers;
 using Lodestar.Events;
+using Lodestar.Profiles;
 
 namespace Lodestar.Journeys.Driving;
 
@@ -55,8 +56,20 @@ public sealed record JourneyChanges(
     ImmutableArray<OutboxMessage> Outbox,
     long? FeedCursor = null)
 {
-    public bool IsEmpty => Instances.IsEmpty && Log.IsEmpty && Outbox.IsEmpty && FeedCursor is null;
+    /// <summary>Segment memberships the driver saw change (segment-entry journeys enter on a change to member).</summary>
+    public ImmutableArray<SegmentMember> Members { get; init; } = [];
+
+    /// <summary>Schedule-entry journeys whose tick this round finished, with their next tick.</summary>
+    public ImmutableArray<ScheduleTick> Ticks { get; init; } = [];
+
+    public bool IsEmpty => Instances.IsEmpty && Log.IsEmpty && Outbox.IsEmpty && FeedCursor is null && Members.IsEmpty && Ticks.IsEmpty;
 }
+
+/// <summary>Whether a customer is, as the driver last saw them, in the segment of a segment-entry journey.</summary>
+public sealed record SegmentMember(string JourneyId, CustomerId Customer, bool Member);
+
+/// <summary>When a schedule-entry journey next enters its audience.</summary>
+public sealed record ScheduleTick(string JourneyId, DateTimeOffset Next);
 
 /// <summary>A customer's instances and step log, for support people.</summary>
 public sealed record CustomerJourneys(CustomerId Customer, ImmutableArray<StoredInstance> Instances, ImmutableArray<StepLogEntry> Log);
@@ -98,4 +111,13 @@ public interface IJourneyStore
     Task<long> FeedCursorAsync(CancellationToken cancellationToken);
 
     Task<IReadOnlyList<FedEvent>> EventsAfterAsync(long seq, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The segment-entry journeys these customers are members of, as the driver last recorded it.</summary>
+    Task<IReadOnlyList<SegmentMember>> MembersAsync(IReadOnlyCollection<CustomerId> customers, CancellationToken cancellationToken);
+
+    /// <summary>The next tick of every schedule-entry journey that has one.</summary>
+    Task<IReadOnlyList<ScheduleTick>> TicksAsync(CancellationToken cancellationToken);
+
+    /// <summary>Profiles in customer-id order after <paramref name="after"/> (empty string: from the start), a page at a time.</summary>
+    Task<IReadOnlyList<Profile>> ProfilesAfterAsync(string after, int limit, CancellationToken cancellationToken);
 }
