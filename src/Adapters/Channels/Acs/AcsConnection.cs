@@ -83,6 +83,18 @@ public sealed class AcsConnection
         }
     }
 
+    internal static void ValidateRequestSettings(string section, string? apiVersion, int maxRetries, List<string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(apiVersion))
+        {
+            errors.Add($"{section}:ApiVersion must not be empty.");
+        }
+        if (maxRetries is < 0 or > 10)
+        {
+            errors.Add($"{section}:MaxRetries must be between 0 and 10.");
+        }
+    }
+
     /// <summary>The endpoint and access key of <c>endpoint=…;accesskey=…</c> (keys case-insensitive); null parts when absent.</summary>
     internal static (Uri? Endpoint, string? AccessKey) ParseConnectionString(string connectionString)
     {

@@ -50,23 +50,11 @@ public sealed class AcsEmailOptions
         {
             errors.Add($"{section}:Sender (the verified sender address, e.g. DoNotReply@<domain>) is required.");
         }
-        ValidateCommon(section, ApiVersion, MaxRetries, PollTimeout, PollInterval, errors);
-        return errors;
-    }
-
-    internal static void ValidateCommon(string section, string? apiVersion, int maxRetries, TimeSpan pollTimeout, TimeSpan pollInterval, List<string> errors)
-    {
-        if (string.IsNullOrWhiteSpace(apiVersion))
-        {
-            errors.Add($"{section}:ApiVersion must not be empty.");
-        }
-        if (maxRetries is < 0 or > 10)
-        {
-            errors.Add($"{section}:MaxRetries must be between 0 and 10.");
-        }
-        if (pollTimeout < TimeSpan.Zero || pollInterval <= TimeSpan.Zero)
+        AcsConnection.ValidateRequestSettings(section, ApiVersion, MaxRetries, errors);
+        if (PollTimeout < TimeSpan.Zero || PollInterval <= TimeSpan.Zero)
         {
             errors.Add($"{section}:PollTimeout must not be negative and PollInterval must be positive.");
         }
+        return errors;
     }
 }

@@ -42,7 +42,7 @@ public sealed class AcsSmsOptions
         {
             errors.Add($"{section}:From (an E.164 number or sender id owned by the resource) is required.");
         }
-        AcsEmailOptions.ValidateCommon(section, ApiVersion, MaxRetries, TimeSpan.Zero, TimeSpan.FromSeconds(1), errors);
+        AcsConnection.ValidateRequestSettings(section, ApiVersion, MaxRetries, errors);
         return errors;
     }
 }
