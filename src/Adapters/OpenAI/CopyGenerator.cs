@@ -174,8 +174,6 @@ public sealed class CopyGenerator
     private CopyResult Fallback(ContentTemplate template, TemplateVersion version, CopyBrief brief, string reason, ImmutableArray<string> rejected)
     {
         CopyLog.FellBack(_logger, template.Id, brief.Segment, brief.Tier, version.Locale, reason);
-        var human = ChannelParts.Copy(template.Manifest.Channel).Where(version.Parts.ContainsKey)
-            .ToImmutableSortedDictionary(p => p, p => version.Parts[p].Source, StringComparer.Ordinal);
-        return new CopyResult(template.Id, version.Locale, CopySource.Template, [new CopyVariant(version, human)], rejected, reason);
+        return CopyResult.FromTemplate(template, version.Locale, reason, rejected);
     }
 }

@@ -29,4 +29,15 @@ public sealed record CopyResult(
     CopySource Source,
     ImmutableArray<CopyVariant> Variants,
     ImmutableArray<string> Rejected,
-    string? FallbackReason = null);
+    string? FallbackReason = null)
+{
+    /// <summary>The human-written copy of a template's version for <paramref name="locale"/>, and why it is used.</summary>
+    public static CopyResult FromTemplate(ContentTemplate template, string? locale, string reason, ImmutableArray<string> rejected = default)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        var version = template.Resolve(locale);
+        var human = ChannelParts.Copy(template.Manifest.Channel).Where(version.Parts.ContainsKey)
+            .ToImmutableSortedDictionary(p => p, p => version.Parts[p].Source, StringComparer.Ordinal);
+        return new CopyResult(template.Id, version.Locale, CopySource.Template, [new CopyVariant(version, human)], rejected.IsDefault ? [] : rejected, reason);
+    }
+}
