@@ -239,6 +239,28 @@ public sealed class CopyGeneratorTests : IAsyncLifetime
         Assert.Empty(_server.Bodies);
     }
 
+    [Fact]
+    public async Task Generate_EmailTemplate_VariesOnlyTheSubjectAndRejectsAMultiLineOne()
+    {
+        AnswerWith(JsonSerializer.Serialize(new
+        {
+            variants = new object[]
+            {
+                new { subject = "{{ customer.name | default: \"您\" }}，您挑的好物还在购物车" },
+                new { subject = "购物车提醒\nBcc: everyone" },
+            },
+        }));
+
+        var result = await Generator().GenerateAsync("cart-reminder-email", Brief(), TestContext.Current.CancellationToken);
+
+        Assert.Equal(CopySource.Generated, result.Source);
+        var variant = Assert.Single(result.Variants);
+        Assert.Equal(["subject"], variant.CopyParts.Keys);
+        Assert.Contains(result.Rejected, r => r.StartsWith("variant 2", StringComparison.Ordinal) && r.Contains("one line", StringComparison.Ordinal));
+        var human = RepoTemplates.Catalog.Find("cart-reminder-email")!.Resolve("zh-CN");
+        Assert.Equal(human.Parts["html"].Source, variant.Version.Parts["html"].Source);
+    }
+
     [Theory]
     [InlineData("13812345678")]
     [InlineData("li.lei@example.com")]
