@@ -9,7 +9,7 @@ namespace Lodestar.Api;
 /// <summary>The subscription validation handshake's answer (Event Grid schema): <c>{"validationResponse": code}</c>.</summary>
 public sealed record ValidationAnswer(string ValidationResponse);
 
-/// <summary>What the webhook made of a delivery: counts, and each event's outcome (no personal data).</summary>
+/// <summary>What the feedback webhooks made of a delivery: counts, and each event's outcome (no personal data).</summary>
 public sealed record EventGridResponse(int Accepted, int Duplicates, int Quarantined, int DeadLettered, int Ignored, IReadOnlyList<FeedbackItem> Items);
 
 /// <summary>
@@ -66,11 +66,54 @@ public sealed class EventGridApi(RecordFeedback feedback, ApiSecrets secrets, Ti
             {
                 return ApiResult.Ok(new ValidationAnswer(code));
             }
-            var result = await feedback.HandleAsync(parsed.Value.Reports, cancellationToken);
-            return ApiResult.Ok(new EventGridResponse(result.Count(FeedbackOutcome.Accepted), result.Count(FeedbackOutcome.Duplicate),
-                result.Count(FeedbackOutcome.Quarantined), result.Count(FeedbackOutcome.DeadLettered), result.Count(FeedbackOutcome.Ignored), result.Items));
+            return Respond(await feedback.HandleAsync(parsed.Value.Reports, cancellationToken));
         }
     }
+
+    /// <summary>
+    /// <c>POST /api/webhooks/delivery</c>: push and mini-program delivery callbacks (<see cref="CallbackParser"/>), signed
+    /// like the mini-program webhook (<see cref="Credentials.SignatureHeader"/>, HMAC-SHA256 of the raw body).
+    /// </summary>
+    public async Task<ApiResult> Callback(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxBytes)
+        {
+            return Problems.TooLarge(request, MaxBytes);
+        }
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, cancellationToken);
+        if (buffer.Length > MaxBytes)
+        {
+            return Problems.TooLarge(request, MaxBytes);
+        }
+        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        if (Credentials.CheckSignature(request, bytes.Span, secrets.MiniProgramSecret) is { } signatureError)
+        {
+            return Problems.Unauthorized(request, signatureError);
+        }
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(bytes);
+        }
+        catch (JsonException)
+        {
+            return Problems.Validation(request, [new FieldError("", "is not valid JSON")]);
+        }
+        using (doc)
+        {
+            var parsed = CallbackParser.Parse(doc.RootElement, time.GetUtcNow());
+            if (!parsed.IsValid)
+            {
+                return Problems.Validation(request, parsed.Errors);
+            }
+            return Respond(await feedback.HandleAsync(parsed.Value, cancellationToken));
+        }
+    }
+
+    private static ApiResult Respond(FeedbackResult result) =>
+        ApiResult.Ok(new EventGridResponse(result.Count(FeedbackOutcome.Accepted), result.Count(FeedbackOutcome.Duplicate),
+            result.Count(FeedbackOutcome.Quarantined), result.Count(FeedbackOutcome.DeadLettered), result.Count(FeedbackOutcome.Ignored), result.Items));
 
     /// <summary>
     /// The CloudEvents webhook abuse-protection handshake: an OPTIONS request naming its origin in

@@ -67,6 +67,8 @@ public static class WebHost
         hooks.MapPost("/eventgrid", (HttpRequest r, CancellationToken ct) => eventGrid.Receive(r, ct)).WithName("eventgrid")
             .WithSummary("Event Grid: ACS delivery, engagement and inbound-SMS reports (Event Grid or CloudEvents schema), validation handshake");
         hooks.MapMethods("/eventgrid", [HttpMethods.Options], (HttpRequest r) => EventGridApi.Options(r)).WithName("eventgridHandshake").ExcludeFromDescription();
+        hooks.MapPost("/delivery", (HttpRequest r, CancellationToken ct) => eventGrid.Callback(r, ct)).WithName("deliveryCallback")
+            .WithSummary($"Push and mini-program delivery callbacks, signed like the mini-program webhook ({Credentials.SignatureHeader})");
         var unsubscribe = new UnsubscribeApi(feedback, new UnsubscribeTokens(UnsubscribeTokens.DeriveKey(Convert.FromBase64String(app.Secrets.PiiKey))), app.Time);
         routes.MapGet("/api/unsubscribe", (HttpRequest r, CancellationToken ct) => unsubscribe.Unsubscribe(r, ct)).WithName("unsubscribe").WithTags("Feedback")
             .WithSummary("Unsubscribe link: withdraws marketing consent for the signed token's customer and channel");

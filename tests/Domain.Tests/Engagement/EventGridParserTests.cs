@@ -105,3 +105,38 @@ public sealed class EventGridParserTests
     [InlineData("42")]
     public void Parse_NotABatchOfEvents_IsInvalid(string json) => Assert.NotEmpty(Pointers(json));
 }
+
+/// <summary>Push and mini-program delivery callbacks.</summary>
+public sealed class CallbackParserTests
+{
+    private static readonly DateTimeOffset Received = new(2026, 3, 2, 0, 0, 0, TimeSpan.Zero);
+
+    [Theory]
+    [InlineData("delivered", EngagementKind.Delivered)]
+    [InlineData("invalid", EngagementKind.Bounced)]
+    [InlineData("refused", EngagementKind.Failed)]
+    [InlineData("opened", EngagementKind.Opened)]
+    [InlineData("clicked", EngagementKind.Clicked)]
+    public void Parse_Status_MapsToItsKind(string status, EngagementKind kind)
+    {
+        var parsed = CallbackParser.Parse(JsonDocument.Parse($$"""{"messageId":"m1","channel":"miniprogram","status":"{{status}}"}""").RootElement, Received);
+
+        var report = Assert.Single(parsed.Value);
+        Assert.Equal(kind, report switch { DeliveryReport d => d.Kind, EngagementReport e => e.Kind, _ => (EngagementKind)(-1) });
+        Assert.Equal(Received, report.At);
+    }
+
+    [Fact]
+    public void Parse_SameCallbackWithoutId_DerivesTheSameId()
+    {
+        var json = """{"messageId":"m1","channel":"push","status":"opened","timestamp":"2026-03-01T12:00:00Z"}""";
+
+        Assert.Equal(CallbackParser.Parse(JsonDocument.Parse(json).RootElement, Received).Value[0].EventId,
+            CallbackParser.Parse(JsonDocument.Parse(json).RootElement, Received.AddDays(1)).Value[0].EventId);
+    }
+
+    [Fact]
+    public void Parse_BadFields_NameEachByPointer() =>
+        Assert.Equal(["/0/messageId", "/0/channel", "/0/status"],
+            CallbackParser.Parse(JsonDocument.Parse("""[{"channel":"sms","status":"bounced"}]""").RootElement, Received).Errors.Select(e => e.Pointer));
+}

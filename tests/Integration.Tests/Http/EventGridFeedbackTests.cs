@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Lodestar.Api;
 using Lodestar.Customers;
 using Lodestar.Engagement;
 using Lodestar.Journeys;
@@ -177,6 +178,26 @@ public sealed class EventGridFeedbackTests(InProcessHost host) : IClassFixture<I
         Assert.False((bool)(await host.Client.GetReplyAsync($"/api/customers/{customer}")).Json["consent"]!["marketing.email"]!["granted"]!);
         var forged = await host.Anonymous.GetReplyAsync("/api/unsubscribe?token=abc.def");
         Assert.Equal(HttpStatusCode.BadRequest, forged.Status);
+    }
+
+    [Fact]
+    public async Task PushCallback_Signed_LandsOnTheProfile_UnsignedIsRefused()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await Track("eg-cb-0", "M-eg-push", "visited");
+        var customer = Member("M-eg-push");
+        await host.App.Store.RecordSendsAsync([new SentMessageRecord("msg-eg-push", null, CustomerId.Parse(customer), Channel.Push, "eg-other", "eg-push", "n1", Samples.T0)], ct);
+        var body = """[{"id":"cb-1","messageId":"msg-eg-push","channel":"push","status":"opened","timestamp":"2026-03-01T12:20:00Z"}]""";
+
+        var unsigned = await host.Client.PostAsync("/api/webhooks/delivery", body);
+        var signed = await host.Client.PostAsync("/api/webhooks/delivery", body,
+            r => r.Headers.Add(Credentials.SignatureHeader, Credentials.Sign(System.Text.Encoding.UTF8.GetBytes(body), host.App.Secrets.MiniProgramSecret)));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, unsigned.Status);
+        Assert.Equal(HttpStatusCode.OK, signed.Status);
+        Assert.Equal(customer, (string?)signed.Json["items"]![0]!["customer"]);
+        var recent = (await host.Client.GetReplyAsync($"/api/customers/{customer}")).Json["recentEvents"]!.AsArray().Select(e => (string?)e!["name"]);
+        Assert.Contains(EngagementEvents.Opened, recent);
     }
 
     [Fact]
