@@ -16,7 +16,7 @@ namespace Lodestar.Tests.Channels.Acs;
 /// </summary>
 public sealed class AcsEmailFake : IAsyncDisposable
 {
-    public enum Fault { Throttle, ServerErrorAfterAccept, UnexpectedOk, MalformedPoll, InvalidRecipient }
+    public enum Fault { Throttle, ServerErrorAfterAccept, UnexpectedOk, MalformedPoll, InvalidRecipient, ForeignOperationLocation }
 
     public string AccessKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
@@ -100,7 +100,9 @@ public sealed class AcsEmailFake : IAsyncDisposable
             return;
         }
         context.Response.StatusCode = 202;
-        context.Response.Headers["Operation-Location"] = $"{Service.BaseUri}emails/operations/{operationId}?api-version=2025-09-01";
+        context.Response.Headers["Operation-Location"] = fault == Fault.ForeignOperationLocation
+            ? $"https://collector.example.net/emails/operations/{operationId}?api-version=2025-09-01"
+            : $"{Service.BaseUri}emails/operations/{operationId}?api-version=2025-09-01";
         context.Response.Headers["retry-after"] = "0";
         await context.Response.WriteAsJsonAsync(new { id = operationId, status = "Running" });
         if (fault == Fault.MalformedPoll)

@@ -160,4 +160,16 @@ public sealed class AcsEmailSenderTests : IAsyncLifetime
         Assert.DoesNotContain(message.Content.Subject!, logger.All, StringComparison.Ordinal);
         Assert.DoesNotContain(message.Content.Text, logger.All, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Send_OperationLocationOnAnotherHost_PollsTheResourceItself()
+    {
+        fake.Faults.Enqueue(AcsEmailFake.Fault.ForeignOperationLocation);
+
+        var receipt = await Sender().SendAsync(Messages.Email(), TestContext.Current.CancellationToken);
+
+        Assert.Equal(DeliveryStatus.Accepted, receipt.Status);
+        Assert.Contains(fake.Service.Requests, r => r.Method == "GET");
+        Assert.Empty(fake.Service.Violations);
+    }
 }

@@ -176,4 +176,15 @@ public sealed class AcsSmsSenderTests : IAsyncLifetime
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Sender().SendAsync(Messages.Sms(), cancel.Token));
     }
+
+    [Fact]
+    public async Task Send_TextOverTheApiLimit_FailedWithoutCallingTheService()
+    {
+        var message = Messages.Sms(text: new string('x', AcsSmsSender.MaxMessageLength + 1));
+
+        var receipt = await Sender().SendAsync(message, TestContext.Current.CancellationToken);
+
+        Assert.Equal(DeliveryStatus.Failed, receipt.Status);
+        Assert.Empty(fake.Service.Requests);
+    }
 }

@@ -75,6 +75,9 @@ public sealed class MiniProgramSenderTests : IAsyncLifetime
         Assert.Equal(DeliveryStatus.Failed, receipt.Status);
         Assert.Equal(2, fake.Sends.Count());
         Assert.Empty(fake.Delivered);
+        // The stable token API returned the rejected token again, so the sender forced a new one, once.
+        Assert.Single(fake.Service.Requests, r => r.RawTarget == "/cgi-bin/stable_token"
+            && System.Text.Json.Nodes.JsonNode.Parse(r.Body)!["force_refresh"]!.GetValue<bool>());
     }
 
     [Fact]

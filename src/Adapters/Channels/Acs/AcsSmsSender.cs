@@ -36,6 +36,9 @@ public sealed class AcsSmsSender : IChannelSender
         pipeline = AcsPipeline.Create(connection, options.Retry, httpClient, timeProvider);
     }
 
+    /// <summary>The longest <c>message</c> API 2021-03-07 accepts.</summary>
+    public const int MaxMessageLength = 2048;
+
     public Channel Channel => Channel.Sms;
 
     public async Task<DeliveryReceipt> SendAsync(OutboundMessage message, CancellationToken cancellationToken)
@@ -43,6 +46,11 @@ public sealed class AcsSmsSender : IChannelSender
         if (message.Channel != Channel.Sms)
         {
             throw new ArgumentException($"AcsSmsSender sends SMS, not {message.Channel}.", nameof(message));
+        }
+        if (message.Content.Text.Length > MaxMessageLength)
+        {
+            return logger.Log(message, new DeliveryReceipt(DeliveryStatus.Failed,
+                Reason: string.Create(CultureInfo.InvariantCulture, $"SMS text is over the {MaxMessageLength} characters ACS accepts")));
         }
         try
         {
