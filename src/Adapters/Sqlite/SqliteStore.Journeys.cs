@@ -364,4 +364,32 @@ public sealed partial class SqliteStore : IJourneyStore
         }
         return list;
     }
+
+    /// <summary>
+    /// What the persisted driver did, per journey: instances by status, outbox messages by channel, and suppressed sends
+    /// by reason (from the step log). For summaries (the demo), not for the driver.
+    /// </summary>
+    public async Task<IReadOnlyList<JourneyCount>> JourneyCountsAsync(CancellationToken cancellationToken)
+    {
+        await using var c = OpenReader();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = """
+            SELECT 'status', journey_id, status, count(*) FROM journey_instances GROUP BY journey_id, status
+            UNION ALL SELECT 'channel', journey_id, channel, count(*) FROM journey_outbox GROUP BY journey_id, channel
+            UNION ALL SELECT 'suppressed', i.journey_id, coalesce(l.reason, 'unspecified'), count(*)
+                FROM journey_log l JOIN journey_instances i ON i.instance_id = l.instance_id WHERE l.outcome = 'Suppressed' GROUP BY i.journey_id, l.reason
+            """;
+        using var r = await cmd.ExecuteReaderAsync(cancellationToken);
+        var list = new List<JourneyCount>();
+        while (await r.ReadAsync(cancellationToken))
+        {
+            var kind = r.GetString(0);
+            var key = kind == "status" ? ((JourneyStatus)r.GetInt32(2)).ToString() : r.GetString(2);
+            list.Add(new JourneyCount(kind, r.GetString(1), key, r.GetInt64(3)));
+        }
+        return list;
+    }
 }
+
+/// <summary>A count of the persisted driver's work: <see cref="Kind"/> is status, channel or suppressed; <see cref="Key"/> the status, channel or reason.</summary>
+public sealed record JourneyCount(string Kind, string Journey, string Key, long Count);

@@ -20,7 +20,7 @@ namespace Lodestar.Standalone.Demo;
 /// What the demo prints. <c>accepted</c>, <c>rejected</c> and <c>customers</c> are a stable interface. After the traffic:
 /// the daily and monthly runs (<c>runs</c>, each step's outcome), and what they left on the profiles: <c>tierShares</c>,
 /// <c>rfmSegments</c> (largest first) and <c>churnRisk</c> (the top customers by churn score, or why the churn step
-/// was skipped).
+/// was skipped). Then <c>journeys</c>: the sample journeys, published before the traffic, live and simulated (<see cref="DemoJourney"/>).
 /// </summary>
 internal sealed record DemoSummary(
     int Requests,
@@ -42,7 +42,8 @@ internal sealed record DemoSummary(
     double RunSeconds,
     IReadOnlyList<TierCount> TierShares,
     IReadOnlyList<RfmSegmentCount> RfmSegments,
-    DemoChurnRisk ChurnRisk);
+    DemoChurnRisk ChurnRisk,
+    DemoJourneySummary Journeys);
 
 /// <summary>One run of the demo: its kind, period and instant, and each step's outcome.</summary>
 internal sealed record DemoRunReport(RunKind Kind, string Period, DateTimeOffset AsOf, IReadOnlyList<DemoStep> Steps);
@@ -77,6 +78,8 @@ internal sealed class DemoRun(StandaloneApp app, Uri baseAddress)
     {
         using var client = new HttpClient { BaseAddress = baseAddress };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(app.Secrets.WriteKey + ":")));
+        var journeys = new DemoJourneys(app);
+        await journeys.PublishAsync(client, ct);
         var requests = Requests(shop).ToList();
         // A client that timed out and retried: the same messageIds again must change nothing.
         requests.AddRange(requests.Where(r => r.Route == "/api/v1/batch").Take(Resends).ToList());
@@ -97,6 +100,8 @@ internal sealed class DemoRun(StandaloneApp app, Uri baseAddress)
         var runs = await RunJobsAsync(shop, status, ct);
         var overview = await ScoringOverview.ReadAsync(app.Store, Options.Tiers, ChurnListSize, ct);
         var runSeconds = watch.Elapsed.TotalSeconds;
+        status?.Report("sample journeys: live counts and simulation");
+        var journeySummary = await journeys.SummariseAsync(shop, ct);
         var churnOutcome = runs.SelectMany(r => r.Steps).Single(s => s.Step == RunSteps.Churn).Outcome;
         var churnSkipped = churnOutcome.StartsWith(ModelSkipped.Prefix, StringComparison.Ordinal) ? churnOutcome[ModelSkipped.Prefix.Length..] : null;
         var stats = await app.Store.StatisticsAsync(ct);
@@ -104,7 +109,7 @@ internal sealed class DemoRun(StandaloneApp app, Uri baseAddress)
         return new DemoSummary(requests.Count, records, _accepted, _rejected.Values.Sum(), _quarantined, _duplicates,
             stats.Customers, stats.Merges, stats.Events, _rejected.ToDictionary(), stats.QuarantineByReason, stats.Tags,
             seconds, records / seconds, app.Data.Root, runs, runSeconds, overview.Tiers, overview.RfmSegments,
-            new DemoChurnRisk(churnSkipped, overview.ChurnRisks));
+            new DemoChurnRisk(churnSkipped, overview.ChurnRisks), journeySummary);
     }
 
     private const int ChurnListSize = 10;
