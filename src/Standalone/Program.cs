@@ -14,6 +14,7 @@ var root = new RootCommand("Lodestar: precision marketing on one machine (embedd
     SegmentCommand.Create(),
     ClvCommand.Create(),
     JourneyCommand.Create(),
+    ContentCommand.Create(),
     BackupCommand.Create(),
     BenchCommand.Create(),
 };

@@ -199,6 +199,10 @@ internal static class JourneyCommand
                 return (null, 2);
             }
         }
+        if (known is null && Lodestar.Content.TemplateCatalog.Locate(path.DirectoryName ?? ".") is { } folder)
+        {
+            known = Lodestar.Content.TemplateCatalog.Load(folder).KnownIds;   // the template folder is the list of known ids
+        }
         var parsed = JourneyReader.Parse(await File.ReadAllTextAsync(path.FullName, ct), new JourneyValidationOptions(known));
         if (parsed.IsValid)
         {
