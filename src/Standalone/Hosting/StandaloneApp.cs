@@ -35,7 +35,11 @@ public sealed class StandaloneApp : IAsyncDisposable
         Ingest = new IngestEvents(Store, TagRuleSet.Default, Time);
         Journeys = new JourneyCatalog(Store, Time);
         JourneyDriver = new JourneyDriver(Store, Store, Journeys, Time, ThrottlePolicy.Default, loggerFactory.CreateLogger<JourneyDriver>());
-        Outbox = new OutboxDispatcher(Store, Store, Path.Combine(Data.Root, "outbox"), Time, loggerFactory.CreateLogger<OutboxDispatcher>());
+        Outbox = new OutboxDispatcher(Store, Store, Path.Combine(Data.Root, "outbox"), Time, loggerFactory.CreateLogger<OutboxDispatcher>())
+        {
+            Delivery = ChannelDelivery.FromConfiguration(new ConfigurationBuilder().AddEnvironmentVariables().Build(), loggerFactory),
+            Ledger = Store,
+        };
         JourneyDriver.OutboxWritten = Outbox.Nudge;
         Queue = new IngestQueue(Ingest, loggerFactory.CreateLogger<IngestQueue>(), accepted: JourneyDriver.Nudge);
         var apiSecrets = new ApiSecrets(Secrets.WriteKey, Secrets.MiniProgramSecret);

@@ -1,9 +1,11 @@
 using System.Text;
 using System.Text.Json;
 using Nudges = System.Threading.Channels;
+using Lodestar.Engagement;
 using Lodestar.Identity;
 using Lodestar.Journeys;
 using Lodestar.Journeys.Driving;
+using Lodestar.Messaging;
 using Lodestar.Profiles;
 
 namespace Lodestar.Standalone.Journeys;
@@ -23,13 +25,19 @@ public sealed record OutboxLine(
     string? Recipient,
     DateTimeOffset NotBefore,
     DateTimeOffset CreatedAt,
-    DateTimeOffset SentAt);
+    DateTimeOffset SentAt,
+    string Status = "accepted",
+    string? ProviderMessageId = null,
+    string? Reason = null);
 
 /// <summary>
 /// Delivers each outbox row exactly once to the standalone "outbox sender": one JSON line per message in
 /// <c>&lt;data&gt;/outbox/&lt;channel&gt;.jsonl</c>. A row is marked sent only after its line is flushed to disk; on start the
 /// files' keys are read back (a torn last line is cut off), so a row whose line was written before a crash but not yet
-/// marked is marked without being written again.
+/// marked is marked without being written again. Where a real channel adapter is configured (<see cref="Delivery"/>) the row
+/// goes to the provider first and its line records the receipt; a crash before the line is written sends it again with the
+/// same message id, which the provider's idempotency (ACS repeatability headers) turns into one message. Every send is
+/// recorded in the delivery ledger (<see cref="Ledger"/>) that delivery reports and campaign metrics read.
 /// </summary>
 public sealed partial class OutboxDispatcher(IJourneyStore store, IProfileStore profiles, string folder, TimeProvider time, ILogger<OutboxDispatcher> logger)
 {
@@ -41,6 +49,12 @@ public sealed partial class OutboxDispatcher(IJourneyStore store, IProfileStore 
     private long _delivered;
 
     public string Folder { get; } = folder;
+
+    /// <summary>The real channel adapters, for the channels that have one configured; null: every channel goes to the files.</summary>
+    public ChannelDelivery? Delivery { get; init; }
+
+    /// <summary>Where sends are recorded for delivery reports and campaign metrics.</summary>
+    public IDeliveryLedger? Ledger { get; init; }
 
     public long Delivered => Interlocked.Read(ref _delivered);
 
@@ -117,27 +131,39 @@ public sealed partial class OutboxDispatcher(IJourneyStore store, IProfileStore 
     {
         var now = time.GetUtcNow();
         var lines = new List<OutboxLine>(batch.Count);
+        var records = new List<SentMessageRecord>(batch.Count);
         var touched = new HashSet<Channel>();
         foreach (var m in batch)
         {
+            var profile = await profiles.GetAsync(m.Customer, cancellationToken);
             if (_written.Contains(m.IdempotencyKey))
             {
-                continue; // written before a crash, not yet marked: mark it below, never write it twice
+                // written before a crash, not yet marked: mark it below, never write (or send) it twice
+                records.Add(SentMessageRecord.From(m, DeliveryReceipt.Accepted(null), now, profile));
+                continue;
             }
-            var profile = await profiles.GetAsync(m.Customer, cancellationToken);
+            var receipt = Delivery is { } delivery && delivery.Handles(m.Channel)
+                ? await delivery.SendAsync(m, profile, cancellationToken)
+                : DeliveryReceipt.Accepted(null);
             var line = new OutboxLine(m.IdempotencyKey, m.MessageId, m.Channel.Name(), m.Template, m.Offer, m.Transactional, m.JourneyId, m.Campaign,
-                m.Node, m.Customer.Value, MaskedRecipient(profile, m.Channel), m.NotBefore, m.CreatedAt, now);
+                m.Node, m.Customer.Value, MaskedRecipient(profile, m.Channel), m.NotBefore, m.CreatedAt, now,
+                receipt.Status.ToString().ToLowerInvariant(), receipt.ProviderMessageId, receipt.Reason);
             var bytes = JsonSerializer.SerializeToUtf8Bytes(line, DomainJson.Options);
             var file = File(m.Channel);
             await file.WriteAsync(bytes, cancellationToken);
             file.WriteByte((byte)'\n');
             touched.Add(m.Channel);
             lines.Add(line);
+            records.Add(SentMessageRecord.From(m, receipt, now, profile));
             _written.Add(m.IdempotencyKey);
         }
         foreach (var channel in touched)
         {
             _files[channel].Flush(flushToDisk: true);
+        }
+        if (Ledger is not null)
+        {
+            await Ledger.RecordSendsAsync(records, CancellationToken.None);
         }
         await store.MarkSentAsync([.. batch.Select(m => m.IdempotencyKey)], now, CancellationToken.None);
         Interlocked.Add(ref _delivered, lines.Count);
