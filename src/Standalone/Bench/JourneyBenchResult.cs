@@ -58,7 +58,10 @@ internal sealed record JourneyBenchResult
     /// <summary>One <c>DueAsync</c> query (the driver's wake query) against the full table, median of several.</summary>
     public required double DueQueryMs { get; init; }
 
+    /// <summary>The database file after the waiting-instance phase, and its write-ahead log (which the store checkpoints but does not shrink while it runs).</summary>
     public required double DatabaseMiB { get; init; }
+
+    public required double WalMiB { get; init; }
 
     /// <summary>The process's working set after the waiting-instance phase, and its peak over the whole run.</summary>
     public required double WorkingSetMiB { get; init; }
@@ -77,7 +80,7 @@ internal sealed record JourneyBenchResult
         F($"    {PersistedStepsPerSecond,12:N0} steps/s   ({PersistedSteps:N0} steps, {PersistedDecisions:N0} decisions in {PersistedSeconds:N1} s; goal ≥ 5,000/s)"),
         F($"  trigger → outbox line, no wait ({TriggerEvents:N0} events at {TriggerEventsPerSecond:N0}/s):"),
         F($"    p50 {TriggerToSendP50Ms:N1} ms   p99 {TriggerToSendP99Ms:N1} ms   max {TriggerToSendMaxMs:N1} ms   (goal p99 ≤ 1,000 ms)"),
-        F($"  waiting instances: {WaitingInstances:N0} held in SQLite ({DatabaseMiB:N0} MiB; created at {WaitingCreatedPerSecond:N0}/s)"),
+        F($"  waiting instances: {WaitingInstances:N0} held in SQLite (database {DatabaseMiB:N0} MiB, write-ahead log {WalMiB:N0} MiB; created at {WaitingCreatedPerSecond:N0}/s)"),
         F($"    {DueInstances:N0} due among them woken and finished in {DueWokenSeconds:N2} s; the wake query takes {DueQueryMs:N2} ms"),
         F($"    working set {WorkingSetMiB:N0} MiB, process peak {PeakWorkingSetMiB:N0} MiB   (goal: 1,000,000 waiting without running out of memory)"));
 

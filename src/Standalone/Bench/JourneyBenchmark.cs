@@ -74,6 +74,7 @@ internal static class JourneyBenchmark
                 DueWokenSeconds = Math.Round(held.WokenSeconds, 3),
                 DueQueryMs = Math.Round(held.QueryMs, 2),
                 DatabaseMiB = Math.Round(held.DatabaseBytes / (double)(1 << 20), 1),
+                WalMiB = Math.Round(held.WalBytes / (double)(1 << 20), 1),
                 WorkingSetMiB = Math.Round(held.WorkingSet / (double)(1 << 20)),
                 PeakWorkingSetMiB = Math.Round(self.PeakWorkingSet64 / (double)(1 << 20)),
                 Machine = Machine(),
@@ -288,7 +289,7 @@ internal static class JourneyBenchmark
     /// profiles, which the wake reads); then starts the driver and times how long it takes to find and finish the due
     /// ones among the others, and counts the instances still waiting afterwards.
     /// </summary>
-    private static async Task<(long Waiting, double CreatedPerSecond, int Due, double WokenSeconds, double QueryMs, long DatabaseBytes, long WorkingSet)> Waiting(
+    private static async Task<(long Waiting, double CreatedPerSecond, int Due, double WokenSeconds, double QueryMs, long DatabaseBytes, long WalBytes, long WorkingSet)> Waiting(
         string data, int count, TextWriter? progress, CancellationToken ct)
     {
         await using var app = CommonOptions.Open(data);
@@ -352,9 +353,10 @@ internal static class JourneyBenchmark
             cmd.CommandText = $"SELECT count(*) FROM journey_instances WHERE status = {(int)JourneyStatus.WaitingForTime}";
             waiting = (long)(await cmd.ExecuteScalarAsync(ct))!;
         }
-        var bytes = Directory.GetFiles(Path.GetDirectoryName(app.Store.Path)!, "lodestar.db*").Sum(f => new FileInfo(f).Length);
+        var bytes = new FileInfo(app.Store.Path).Length;
+        var wal = new FileInfo(app.Store.Path + "-wal") is { Exists: true } w ? w.Length : 0;
         using var self = Process.GetCurrentProcess();
-        return (waiting, createdPerSecond, due, woken, queries[queries.Length / 2], bytes, self.WorkingSet64);
+        return (waiting, createdPerSecond, due, woken, queries[queries.Length / 2], bytes, wal, self.WorkingSet64);
     }
 
     private static string Machine() => string.Create(CultureInfo.InvariantCulture,
