@@ -17,13 +17,16 @@ public sealed partial class SqliteStore : IDeliveryLedger, IFeedbackStore, ICamp
     /// <summary>A customer id as it is now: a merged-away id answers with its survivor.</summary>
     private const string Current = "COALESCE((SELECT new_id FROM aliases WHERE old_id = {0}), {0})";
 
+    /// <summary>Idempotent on the message id; a later record may only fill in a provider id the first one lacked
+    /// (a send replayed after a crash whose provider answered this time).</summary>
     public Task RecordSendsAsync(IReadOnlyCollection<SentMessageRecord> sends, CancellationToken cancellationToken) => Write(tx =>
     {
         using var cmd = _writer.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = """
             INSERT INTO deliveries (message_id, provider_id, customer_id, channel, journey, campaign, node, branch, segment, status, sent_at)
-            VALUES (@m, @p, @c, @ch, @j, @cp, @n, @b, @s, @st, @at) ON CONFLICT (message_id) DO NOTHING
+            VALUES (@m, @p, @c, @ch, @j, @cp, @n, @b, @s, @st, @at)
+            ON CONFLICT (message_id) DO UPDATE SET provider_id = COALESCE(deliveries.provider_id, excluded.provider_id)
             """;
         foreach (var name in (string[])["@m", "@p", "@c", "@ch", "@j", "@cp", "@n", "@b", "@s", "@st", "@at"])
         {

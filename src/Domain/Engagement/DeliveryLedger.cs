@@ -41,7 +41,8 @@ public sealed record SentMessageRecord(
 /// </summary>
 public interface IDeliveryLedger
 {
-    /// <summary>Records sends; idempotent on <see cref="SentMessageRecord.MessageId"/> (a replayed dispatch changes nothing).</summary>
+    /// <summary>Records sends; idempotent on <see cref="SentMessageRecord.MessageId"/> (a replayed dispatch changes nothing,
+    /// except that it may fill in a provider message id the first record lacked).</summary>
     Task RecordSendsAsync(IReadOnlyCollection<SentMessageRecord> sends, CancellationToken cancellationToken);
 
     /// <summary>The send a provider's message id (or, failing that, our own message id) names; null when unknown.</summary>
