@@ -63,7 +63,7 @@ public static class Composition
         services.AddScheduledRuns();
 
         // Journeys (docs/adr/0004): the send ledger and the outbox are in-memory until the Cosmos DB and ACS adapters replace them.
-        services.AddSingleton<Journeys.ISendLedger, Journeys.InMemorySendLedger>();
+        services.AddSingleton<Lodestar.Journeys.Driving.ISendLedger, Journeys.InMemorySendLedger>();
         services.AddSingleton<Journeys.IJourneyOutbox, Journeys.InMemoryJourneyOutbox>();
         services.AddSingleton(sp => Journeys.JourneyCatalog.FromDirectory(sp.GetRequiredService<IConfiguration>()["Lodestar:JourneysPath"]));
         services.AddSingleton<Journeys.JourneyTriggers>();

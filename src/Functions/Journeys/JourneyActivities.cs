@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using Lodestar.Customers;
 using Lodestar.Journeys;
+using Lodestar.Journeys.Driving;
 using Lodestar.Profiles;
 using Microsoft.Azure.Functions.Worker;
 

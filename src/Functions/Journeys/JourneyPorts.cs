@@ -2,34 +2,9 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Lodestar.Customers;
 using Lodestar.Journeys;
+using Lodestar.Journeys.Driving;
 
 namespace Lodestar.Functions.Journeys;
-
-/// <summary>A message in a customer's send ledger: what the policy counts, and the id that makes a retried append harmless.</summary>
-public sealed record LedgerEntry(string MessageId, SentMessage Message);
-
-/// <summary>A customer's send ledger as read: every journey's sends and the version an append must name.</summary>
-public sealed record SendLedgerView(ImmutableArray<LedgerEntry> Entries, long Version)
-{
-    public static readonly SendLedgerView Empty = new([], 0);
-
-    public ImmutableArray<SentMessage> History => [.. Entries.Select(e => e.Message)];
-}
-
-/// <summary>
-/// The throttling state that every journey instance of a customer shares (docs/adr/0004): read with a version, appended
-/// only if nobody appended since (optimistic concurrency). The Cosmos DB adapter implements it with the document's ETag.
-/// </summary>
-public interface ISendLedger
-{
-    Task<SendLedgerView> ReadAsync(CustomerId customer, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Appends when the ledger is still at <paramref name="expectedVersion"/>; returns false when another instance appended
-    /// meanwhile. An append whose messages are all there already is a replay and answers true.
-    /// </summary>
-    Task<bool> TryAppendAsync(CustomerId customer, long expectedVersion, IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken);
-}
 
 /// <summary>Where a journey's messages go: the channel port. The ACS email/SMS and push adapters replace this outbox.</summary>
 public interface IJourneyOutbox
