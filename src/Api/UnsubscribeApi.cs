@@ -11,11 +11,12 @@ namespace Lodestar.Api;
 /// <summary>
 /// Unsubscribe links in messages: <c>GET /api/unsubscribe?token=…</c> withdraws marketing consent for the token's
 /// customer and channel at once and answers a small page (Chinese and English); <c>POST</c> does the same for one-click
-/// unsubscribe (RFC 8058, <c>List-Unsubscribe-Post</c>) and answers 200. The signed token is the only credential.
+/// unsubscribe (RFC 8058, <c>List-Unsubscribe-Post</c>). The signed token is the only credential. The page is both an
+/// ASP.NET Core result and an MVC action result, so both hosts return it as is.
 /// </summary>
 public sealed class UnsubscribeApi(RecordFeedback feedback, UnsubscribeTokens tokens, TimeProvider time)
 {
-    public async Task<IResult> Unsubscribe(HttpRequest request, CancellationToken cancellationToken)
+    public async Task<HtmlPage> Unsubscribe(HttpRequest request, CancellationToken cancellationToken)
     {
         var token = request.Query["token"].ToString();
         if (!tokens.TryRead(token, out var claim))
@@ -34,9 +35,7 @@ public sealed class UnsubscribeApi(RecordFeedback feedback, UnsubscribeTokens to
             Channel.Push => ("推送通知", "push notifications"),
             _ => ("小程序消息", "mini-program messages"),
         };
-        return HttpMethods.IsPost(request.Method)
-            ? Results.Ok()
-            : new HtmlPage(StatusCodes.Status200OK, "已退订 · Unsubscribed", $"您将不再收到我们的营销{zh}。", $"You will no longer receive marketing {en} from us.");
+        return new HtmlPage(StatusCodes.Status200OK, "已退订 · Unsubscribed", $"您将不再收到我们的营销{zh}。", $"You will no longer receive marketing {en} from us.");
     }
 }
 
