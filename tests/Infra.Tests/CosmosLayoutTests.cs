@@ -19,6 +19,7 @@ public sealed class CosmosLayoutTests(CompiledTemplate compiled)
         { "journeyInstances", "/customerId" },
         { "consent", "/customerId" },
         { "deadLetters", "/source" },
+        { "deliveries", "/messageId" },
         { "runs", "/period" },
     };
 

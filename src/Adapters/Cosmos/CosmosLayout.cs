@@ -19,6 +19,9 @@ public static class CosmosLayout
     public const string Events = "events";
     public const string Identities = "identities";
     public const string DeadLetters = "deadLetters";
+    public const string Journeys = "journeys";
+    public const string JourneyInstances = "journeyInstances";
+    public const string Deliveries = "deliveries";
 
     public static IReadOnlyList<ContainerLayout> Containers { get; } = Load();
 

@@ -27,6 +27,7 @@ public sealed partial class CosmosStore : IIngestStore, IProfileStore
     private readonly Container _events;
     private readonly Container _identities;
     private readonly Container _deadLetters;
+    private readonly Container _deliveries;
     private readonly ILogger _log;
     private readonly VersionCache _seen = new();
     private long _preconditionFailures;
@@ -39,6 +40,7 @@ public sealed partial class CosmosStore : IIngestStore, IProfileStore
         _events = db.GetContainer(CosmosLayout.Events);
         _identities = db.GetContainer(CosmosLayout.Identities);
         _deadLetters = db.GetContainer(CosmosLayout.DeadLetters);
+        _deliveries = db.GetContainer(CosmosLayout.Deliveries);
         _log = logger ?? NullLogger<CosmosStore>.Instance;
     }
 

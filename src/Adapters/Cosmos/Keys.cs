@@ -23,6 +23,17 @@ internal static class Keys
 
     public static string Quarantine(string messageId, int line) => Hash("quarantine", $"{messageId}|{line}");
 
+    /// <summary>The identities document that points a provider's message id at our send (the delivery ledger).</summary>
+    public static string ProviderMessage(string providerMessageId) => Hash(ProviderMessageType, providerMessageId);
+
+    public const string ProviderMessageType = "providerMessage";
+
+    /// <summary>An engagement fact's id in its message's partition: one per provider event id.</summary>
+    public static string Fact(string eventId) => Hash("fact", eventId);
+
+    /// <summary>A feedback report that could not be placed, in the deadLetters container: one per provider event id.</summary>
+    public static string FeedbackDeadLetter(string eventId) => Hash("feedback", eventId);
+
     /// <summary>An event's id is its message id (a redelivery lands on the same document) unless that is no legal id.</summary>
     public static string Event(string messageId) =>
         messageId.Length is > 0 and <= 255 && messageId.AsSpan().IndexOfAny(Illegal) < 0 ? messageId : "h-" + Hash("event", messageId);
