@@ -20,8 +20,9 @@ public sealed class CustomerApi(IProfileStore store, PiiProtector pii, ApiSecret
         {
             return Problems.Validation(request, [new("/id", "must be a customer id: c_ followed by 16 lower-case hex digits")]);
         }
+        // The sealed contact points stay with the store and the senders (docs/adr/0007).
         return await store.GetAsync(customer, cancellationToken) is { } profile
-            ? ApiResult.Ok(profile)
+            ? ApiResult.Ok(profile.ForDisplay())
             : Problems.NotFound(request, $"no customer {id}");
     }
 

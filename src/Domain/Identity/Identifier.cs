@@ -20,6 +20,13 @@ public enum IdKind
 /// </summary>
 public sealed record Identifier(IdKind Kind, string Key, string Display)
 {
+    /// <summary>
+    /// For phone numbers and emails, the value sealed by <see cref="PiiProtector"/> (AES-GCM, docs/adr/0007): stored
+    /// with the event and folded into the profile's contact points so that a sender can recover the address. Equal
+    /// values seal to equal text. Null for every other kind and for identifiers rebuilt from the identity graph.
+    /// </summary>
+    public string? Sealed { get; init; }
+
     public static bool IsPersonal(IdKind kind) => kind is IdKind.Phone or IdKind.Email or IdKind.NationalId;
 
     /// <summary>The identity-graph key: kind and value, so that equal values of different kinds never collide.</summary>

@@ -66,6 +66,12 @@ public sealed record UnusableContact(DateTimeOffset At, string Reason);
 /// <summary>An identifier as the profile shows it: personal kinds only masked.</summary>
 public sealed record IdentityView(IdKind Kind, string Display);
 
+/// <summary>
+/// The customer's most recent phone number or email (by event time), sealed (<see cref="Identifier.Sealed"/>): what the
+/// SMS and email senders unseal to address a message. Never shown: see <see cref="Profile.ForDisplay"/>.
+/// </summary>
+public sealed record ContactPoint(IdKind Kind, string Sealed, DateTimeOffset At);
+
 /// <summary>The 360° profile of one customer. Built only by <see cref="ProfileFold"/>; never holds raw personal data.</summary>
 public sealed record Profile
 {
@@ -94,9 +100,31 @@ public sealed record Profile
     /// <summary>Channels ("sms", "email", …) whose contact point is unusable (hard bounce, invalid number), with when and why.</summary>
     public ImmutableSortedDictionary<string, UnusableContact> Unusable { get => _unusable ?? ImmutableSortedDictionary<string, UnusableContact>.Empty; init => _unusable = value; }
     private readonly ImmutableSortedDictionary<string, UnusableContact>? _unusable;
+    /// <summary>Sealed contact points, at most one per kind (phone, email), ordered by kind; stored, never shown.</summary>
+    public ImmutableArray<ContactPoint> Contacts { get => _contacts.IsDefault ? [] : _contacts; init => _contacts = value; }
+    private readonly ImmutableArray<ContactPoint> _contacts;
     /// <summary>Customer ids merged into this one, oldest merge first.</summary>
     public ImmutableArray<CustomerId> MergedFrom { get => _mergedFrom.IsDefault ? [] : _mergedFrom; init => _mergedFrom = value; }
     private readonly ImmutableArray<CustomerId> _mergedFrom;
+
+    /// <summary>The sealed contact point of <paramref name="kind"/>, if the customer gave one.</summary>
+    public ContactPoint? Contact(IdKind kind)
+    {
+        foreach (var c in Contacts)
+        {
+            if (c.Kind == kind)
+            {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// This profile as API responses and exports show it: without the sealed contact points, which only the stores
+    /// and the senders handle (docs/adr/0007).
+    /// </summary>
+    public Profile ForDisplay() => Contacts.IsEmpty ? this : this with { Contacts = [] };
 
     /// <summary>Cold start: a customer with little history, whose tags are still filling in (about two weeks).</summary>
     public bool ColdStart => Counters.Events < 10 && LastSeen - FirstSeen < TimeSpan.FromDays(14);

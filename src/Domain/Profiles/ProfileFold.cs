@@ -66,6 +66,7 @@ public static class ProfileFold
             RecentEvents = AddRecent(profile.RecentEvents, e),
             Consent = ApplyConsent(profile.Consent, e),
             Unusable = ApplyReachability(profile, e),
+            Contacts = ApplyContacts(profile.Contacts, e),
         };
     }
 
@@ -85,6 +86,7 @@ public static class ProfileFold
         Consent = loser.Consent.Aggregate(survivor.Consent, (acc, kv) =>
             acc.TryGetValue(kv.Key, out var mine) && mine.At >= kv.Value.At ? acc : acc.SetItem(kv.Key, kv.Value)),
         Unusable = loser.Unusable.SetItems(survivor.Unusable),
+        Contacts = loser.Contacts.Aggregate(survivor.Contacts, (acc, c) => KeepLatest(acc, c, candidateWinsTies: false)),
         MergedFrom = [.. survivor.MergedFrom, .. loser.MergedFrom, loser.Id],
     };
 
@@ -180,6 +182,47 @@ public static class ProfileFold
             }
         }
         return unusable;
+    }
+
+    /// <summary>Each sealed phone or email of the event becomes the contact point of its kind unless a later one is known.</summary>
+    private static ImmutableArray<ContactPoint> ApplyContacts(ImmutableArray<ContactPoint> contacts, CustomerEvent e)
+    {
+        foreach (var id in e.Ids)
+        {
+            if (id.Sealed is { } sealedText)
+            {
+                contacts = KeepLatest(contacts, new ContactPoint(id.Kind, sealedText, e.Timestamp), candidateWinsTies: true);
+            }
+        }
+        return contacts;
+    }
+
+    /// <summary>
+    /// <paramref name="candidate"/> replaces the contact point of its kind when it is more recent, or as recent and
+    /// <paramref name="candidateWinsTies"/> (the later-applied event; in a merge the survivor keeps its own). Unchanged
+    /// input is returned as is, so the common case (the same address again) allocates nothing.
+    /// </summary>
+    private static ImmutableArray<ContactPoint> KeepLatest(ImmutableArray<ContactPoint> contacts, ContactPoint candidate, bool candidateWinsTies)
+    {
+        for (var i = 0; i < contacts.Length; i++)
+        {
+            var current = contacts[i];
+            if (current.Kind != candidate.Kind)
+            {
+                continue;
+            }
+            if (current.At > candidate.At || (current.At == candidate.At && (!candidateWinsTies || current.Sealed == candidate.Sealed)))
+            {
+                return contacts;
+            }
+            return contacts.SetItem(i, candidate);
+        }
+        var index = 0;
+        while (index < contacts.Length && contacts[index].Kind < candidate.Kind)
+        {
+            index++;
+        }
+        return contacts.Insert(index, candidate);
     }
 
     private sealed class IdentityOrder : IComparer<IdentityView>

@@ -24,7 +24,7 @@ internal static class ProfileCommand
                 await Console.Error.WriteLineAsync($"no customer {customer} in {app.Data.Root}");
                 return 1;
             }
-            Console.WriteLine(JsonSerializer.Serialize(profile, new JsonSerializerOptions(DomainJson.Options) { WriteIndented = true }));
+            Console.WriteLine(JsonSerializer.Serialize(profile.ForDisplay(), new JsonSerializerOptions(DomainJson.Options) { WriteIndented = true }));
             return 0;
         });
         return command;

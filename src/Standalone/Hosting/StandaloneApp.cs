@@ -37,7 +37,7 @@ public sealed class StandaloneApp : IAsyncDisposable
         JourneyDriver = new JourneyDriver(Store, Store, Journeys, Time, ThrottlePolicy.Default, loggerFactory.CreateLogger<JourneyDriver>());
         Outbox = new OutboxDispatcher(Store, Store, Path.Combine(Data.Root, "outbox"), Time, loggerFactory.CreateLogger<OutboxDispatcher>())
         {
-            Delivery = ChannelDelivery.FromConfiguration(new ConfigurationBuilder().AddEnvironmentVariables().Build(), loggerFactory),
+            Delivery = ChannelDelivery.FromConfiguration(new ConfigurationBuilder().AddEnvironmentVariables().Build(), loggerFactory, Pii),
             Ledger = Store,
         };
         JourneyDriver.OutboxWritten = Outbox.Nudge;

@@ -10,18 +10,21 @@ namespace Lodestar.Standalone.Journeys;
 /// <summary>
 /// Hands outbox rows to the real channel adapters that are configured (<c>Channels__*</c> settings): finds the customer's
 /// address, renders the row's template for the customer, and returns the provider's receipt. Channels without an adapter
-/// stay with the outbox files. The raw address lives only in the request; the outbox line shows it masked.
+/// stay with the outbox files. The raw address lives only in the request; the outbox line shows it masked. Email and
+/// SMS addresses are unsealed from the profile's contact points with <paramref name="pii"/> (docs/adr/0007); without
+/// it those channels have no address.
 /// </summary>
-public sealed class ChannelDelivery(IReadOnlyDictionary<Channel, IChannelSender> senders, MessageRenderer renderer)
+public sealed class ChannelDelivery(IReadOnlyDictionary<Channel, IChannelSender> senders, MessageRenderer renderer, PiiProtector? pii = null)
 {
     public IReadOnlyCollection<Channel> Channels => [.. senders.Keys];
 
     /// <summary>
     /// The adapters configured under <c>Channels</c> (environment <c>Channels__Push__HubName</c> and so on; see
     /// src/Adapters/Channels), with the template folder (<c>Lodestar__Templates</c>, else the nearest <c>templates</c>
-    /// folder); null when no channel is configured, which keeps every channel on the outbox files.
+    /// folder); null when no channel is configured, which keeps every channel on the outbox files. <paramref name="pii"/>
+    /// is the host's protector, whose key unseals the email and SMS addresses.
     /// </summary>
-    public static ChannelDelivery? FromConfiguration(IConfiguration configuration, ILoggerFactory loggers)
+    public static ChannelDelivery? FromConfiguration(IConfiguration configuration, ILoggerFactory loggers, PiiProtector? pii = null)
     {
         if (ChannelServiceCollectionExtensions.ConfiguredChannels(configuration).Count == 0)
         {
@@ -32,7 +35,7 @@ public sealed class ChannelDelivery(IReadOnlyDictionary<Channel, IChannelSender>
         var services = new ServiceCollection().AddSingleton(loggers).AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         var provider = services.AddChannelSenders(configuration).BuildServiceProvider();
         var senders = provider.GetServices<IChannelSender>().ToDictionary(s => s.Channel);
-        return new ChannelDelivery(senders, new MessageRenderer(TemplateCatalog.Load(folder)));
+        return new ChannelDelivery(senders, new MessageRenderer(TemplateCatalog.Load(folder)), pii);
     }
 
     public bool Handles(Channel channel) => senders.ContainsKey(channel);
@@ -45,7 +48,9 @@ public sealed class ChannelDelivery(IReadOnlyDictionary<Channel, IChannelSender>
         }
         if (Address(profile, message.Channel) is not { } address)
         {
-            return new DeliveryReceipt(DeliveryStatus.InvalidAddress, Reason: $"no {message.Channel.Name()} address on file for the customer");
+            return new DeliveryReceipt(DeliveryStatus.InvalidAddress, Reason: SealedKind(message.Channel) is { } kind && profile.Contact(kind) is not null
+                ? $"the {message.Channel.Name()} address on file does not unseal under this host's PII key"
+                : $"no {message.Channel.Name()} address on file for the customer");
         }
         var model = MessageModel.FromProfile(profile, message.Offer is null ? null : new OfferView(message.Offer, message.Offer));
         var rendered = renderer.Render(message.Template, message.Channel, null, model);
@@ -59,13 +64,22 @@ public sealed class ChannelDelivery(IReadOnlyDictionary<Channel, IChannelSender>
 
     /// <summary>
     /// Push goes to the customer's installation tag and mini-program messages to the openid (neither is personal data in the
-    /// sense of docs/adr/0002, so the profile holds them as they are). Email and SMS addresses are held only as keyed hashes,
-    /// so they have no address here (docs/adr/0007).
+    /// sense of house rule 7, so the profile holds them as they are). Email and SMS go to the customer's most recent email
+    /// or phone number, unsealed from the profile's contact point (docs/adr/0007); null when there is none, when it does
+    /// not unseal under this host's key, or when no protector was given.
     /// </summary>
-    public static string? Address(Profile profile, Channel channel) => channel switch
+    public string? Address(Profile profile, Channel channel) => channel switch
     {
         Channel.Push => "customer:" + profile.Id.Value,
         Channel.MiniProgram => profile.Identities.FirstOrDefault(i => i.Kind == IdKind.OpenId)?.Display,
+        _ when SealedKind(channel) is { } kind && pii is not null && profile.Contact(kind) is { } contact => pii.Unseal(kind, contact.Sealed),
+        _ => null,
+    };
+
+    private static IdKind? SealedKind(Channel channel) => channel switch
+    {
+        Channel.Email => IdKind.Email,
+        Channel.Sms => IdKind.Phone,
         _ => null,
     };
 }
