@@ -31,9 +31,7 @@ public sealed partial class CosmosStore : ICampaignFacts
             return new CampaignFacts([], [], []);
         }
         // Customers as they are now, so that their purchases (stored under the survivor of any merge) line up.
-        var current = new ConcurrentDictionary<CustomerId, CustomerId>();
-        await ForEachAsync(records.Select(s => s.Customer).Distinct(), cancellationToken,
-            async (c, ct) => current[c] = (await ResolveAsync(c, ct)).Id);
+        var current = await CurrentIdsAsync(records.Select(s => s.Customer), cancellationToken);
         var sends = records.Select(s => s with { Customer = current[s.Customer] })
             .OrderBy(s => s.SentAt).ThenBy(s => s.MessageId, StringComparer.Ordinal).ToImmutableArray();
 
@@ -51,9 +49,10 @@ public sealed partial class CosmosStore : ICampaignFacts
         var purchases = new ConcurrentBag<PurchaseFact>();
         await ForEachAsync(sends.Select(s => s.Customer.Value).Distinct(StringComparer.Ordinal).Chunk(InChunk), cancellationToken, async (chunk, ct) =>
         {
-            // The time filter is applied here: events keep their timestamps as ISO text with the producer's offset,
-            // which does not order as instants.
-            var orders = In("SELECT * FROM c WHERE c.type = @type AND c.customerId IN ({0})", chunk).WithParameter("@type", orderType);
+            // The query's time range is widened by the largest UTC offset, because ISO text with different offsets does
+            // not order as instants; the exact window is applied below.
+            var orders = In("SELECT * FROM c WHERE c.type = @type AND c.timestamp >= @from AND c.timestamp <= @to AND c.customerId IN ({0})", chunk)
+                .WithParameter("@type", orderType).WithParameter("@from", IsoText(from - MaxOffset)).WithParameter("@to", IsoText(to + MaxOffset));
             await foreach (var d in QueryAsync(_events, orders, null, ct))
             {
                 var e = d.Deserialize<CustomerEvent>(DomainJson.Options)!;
@@ -65,5 +64,41 @@ public sealed partial class CosmosStore : ICampaignFacts
         });
         return new CampaignFacts(sends, [.. facts.OrderBy(f => f.At).ThenBy(f => f.EventId, StringComparer.Ordinal)],
             [.. purchases.OrderBy(p => p.At).ThenBy(p => p.OrderId, StringComparer.Ordinal)]);
+    }
+
+    private static readonly TimeSpan MaxOffset = TimeSpan.FromHours(14);
+
+    /// <summary>An instant as the events' documents write it (UTC), so that the query compares like with like.</summary>
+    private static string IsoText(DateTimeOffset at) => JsonSerializer.SerializeToElement(at.ToUniversalTime(), DomainJson.Options).GetString()!;
+
+    /// <summary>
+    /// Each customer id as it is now: merged-away ids (profile documents that are aliases) are followed to their survivor,
+    /// a hop at a time, with one query per hundred ids that names their partitions.
+    /// </summary>
+    private async Task<Dictionary<CustomerId, CustomerId>> CurrentIdsAsync(IEnumerable<CustomerId> customers, CancellationToken cancellationToken)
+    {
+        var current = customers.Distinct().ToDictionary(c => c, c => c);
+        var frontier = current.Keys.Select(c => c.Value).ToList();
+        for (var hop = 0; hop < MaxAliasHops && frontier.Count > 0; hop++)
+        {
+            var next = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+            await ForEachAsync(frontier.Chunk(InChunk), cancellationToken, async (chunk, ct) =>
+            {
+                var aliases = In("SELECT c.customerId, c.mergedInto FROM c WHERE IS_DEFINED(c.mergedInto) AND c.customerId IN ({0})", chunk);
+                await foreach (var d in QueryAsync(_profiles, aliases, null, ct))
+                {
+                    next[d.GetProperty("customerId").GetString()!] = d.GetProperty("mergedInto").GetString()!;
+                }
+            });
+            foreach (var (from, to) in current.ToList())
+            {
+                if (next.TryGetValue(to.Value, out var survivor))
+                {
+                    current[from] = CustomerId.Parse(survivor);
+                }
+            }
+            frontier = [.. next.Values.Distinct(StringComparer.Ordinal)];
+        }
+        return current;
     }
 }
