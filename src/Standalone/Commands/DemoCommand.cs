@@ -122,6 +122,8 @@ internal static class DemoCommand
         lines.Add("");
         lines.AddRange(Runs(s));
         lines.Add("");
+        lines.AddRange(s.Journeys.Lines());
+        lines.Add("");
         lines.Add($"Data folder: {s.DataFolder}  (try: dotnet run --project src/Standalone -- profile <customer id> --data {s.DataFolder})");
         return string.Join(Environment.NewLine, lines);
     }

@@ -19,11 +19,16 @@ public sealed class ScheduledRuns(StandaloneApp app, RunSchedule schedule)
 
     public IReadOnlyList<RunStep> Steps(RunPeriod period) => [.. _jobs.Steps(period), .. HostSteps(period)];
 
-    /// <summary>Runs the period of the last due time of <paramref name="kind"/> (or the given one); done steps are skipped.</summary>
-    public Task<RunReport> RunOwedAsync(RunKind kind, string? period, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the period of the last due time of <paramref name="kind"/> (or the given one); done steps are skipped. Segment
+    /// journeys then look at the new tiers and segments at once rather than at their next periodic scan.
+    /// </summary>
+    public async Task<RunReport> RunOwedAsync(RunKind kind, string? period, CancellationToken cancellationToken)
     {
         var p = _jobs.Period(kind, period);
-        return _jobs.RunAsync(p, HostSteps(p), cancellationToken);
+        var report = await _jobs.RunAsync(p, HostSteps(p), cancellationToken);
+        app.JourneyDriver.ScanSegments();
+        return report;
     }
 
     private IEnumerable<RunStep> HostSteps(RunPeriod period) => period.Kind == RunKind.Daily

@@ -61,6 +61,7 @@ public static class WebHost
         var j = routes.MapGroup("/api/journeys").WithTags("Journeys");
         j.MapPost("", (HttpRequest r, CancellationToken ct) => journeys.Publish(r, ct)).WithName("publishJourney").WithSummary("Publish a journey definition (problem+json with a pointer per error when invalid)");
         j.MapGet("", (HttpRequest r, CancellationToken ct) => journeys.List(r, ct)).WithName("journeys").WithSummary("Published journeys and their versions");
+        JourneyEntries.Map(j, app.JourneyDriver, app.Secrets.WriteKey);
         c.MapGet("/{id}/journeys", (HttpRequest r, string id, CancellationToken ct) => journeys.Customer(r, id, ct)).WithName("customerJourneys").WithSummary("A customer's journey instances and step log");
         var feedback = new RecordFeedback(app.Store, app.Store, app.Queue, app.Cleaner, app.Time);
         var eventGrid = new EventGridApi(feedback, new ApiSecrets(app.Secrets.WriteKey, app.Secrets.MiniProgramSecret), app.Time);
