@@ -131,6 +131,21 @@ public sealed partial class SqliteStore : IDeliveryLedger, IFeedbackStore, ICamp
         return list;
     }
 
+    /// <summary>Every campaign in the ledger with its number of sends, most sends first (the demo and <c>report campaigns</c>).</summary>
+    public async Task<IReadOnlyList<(string Campaign, long Sends)>> CampaignsAsync(CancellationToken cancellationToken)
+    {
+        await using var c = OpenReader();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT campaign, count(*) FROM deliveries GROUP BY campaign ORDER BY 2 DESC, 1";
+        using var r = await cmd.ExecuteReaderAsync(cancellationToken);
+        var list = new List<(string, long)>();
+        while (await r.ReadAsync(cancellationToken))
+        {
+            list.Add((r.GetString(0), r.GetInt64(1)));
+        }
+        return list;
+    }
+
     public async Task<CampaignFacts> LoadAsync(string campaign, TimeSpan window, CancellationToken cancellationToken)
     {
         await using var c = OpenReader();

@@ -7,7 +7,7 @@ namespace Lodestar.Standalone.Commands;
 
 /// <summary>
 /// <c>report campaign ID [--window 7d] [--currency CNY] [--cost sms=0.045] [--json]</c>: a campaign's metrics in total
-/// and per journey, node, segment, channel and A-B branch. <see cref="Table"/> renders them for the demo summary too.
+/// and per journey, node, segment, channel and A-B branch; <c>report campaigns</c> lists the campaigns with sends. <see cref="Table"/> renders them for the demo summary too.
 /// </summary>
 internal static class ReportCommand
 {
@@ -45,7 +45,26 @@ internal static class ReportCommand
             });
             return 0;
         });
-        return new Command("report", "Reports") { campaign };
+        var listData = CommonOptions.Data();
+        var listJson = CommonOptions.Json();
+        var campaigns = new Command("campaigns", "The campaigns with recorded sends") { listData, listJson };
+        campaigns.SetAction(async (parse, ct) =>
+        {
+            await using var app = CommonOptions.Open(parse.GetValue(listData)!);
+            var list = await app.Store.CampaignsAsync(ct);
+            BenchCommand.Print(list.Select(c => new { campaign = c.Campaign, sends = c.Sends }), parse.GetValue(listJson), () =>
+            {
+                var table = new Table().AddColumns("campaign", "sends");
+                foreach (var (name, sends) in list)
+                {
+                    table.AddRow(Markup.Escape(name), $"{sends:N0}");
+                }
+                AnsiConsole.Write(table);
+                return "";
+            });
+            return 0;
+        });
+        return new Command("report", "Reports") { campaign, campaigns };
     }
 
     /// <summary>The metrics as a table: the total first, then each dimension's rows.</summary>

@@ -56,6 +56,8 @@ public sealed class CampaignMetricsTests(InProcessHost host) : IClassFixture<InP
         var branches = reply.Json["rows"]!.AsArray().Where(r => (string)r!["dimension"]! == "branch").ToDictionary(r => (string)r!["value"]!, r => (int)r!["converted"]!);
         Assert.Equal(new Dictionary<string, int> { ["a"] = 1, ["b"] = 0 }, branches);
 
+        Assert.Contains((Campaign, 2L), await host.App.Store.CampaignsAsync(ct));
+
         // The report command's table shows the same rows.
         var metrics = await new CampaignReport(host.App.Store).ComputeAsync(Campaign, MetricsOptions.Default, ct);
         var text = new StringWriter();
