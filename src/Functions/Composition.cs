@@ -10,6 +10,7 @@ using Lodestar.Sqlite;
 using Lodestar.Tags;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Lodestar.Functions;
@@ -62,11 +63,10 @@ public static class Composition
             sp.GetRequiredService<ApiSecrets>()));
         services.AddScheduledRuns();
 
-        // Journeys (docs/adr/0004): the send ledger and the outbox are in-memory until the Cosmos DB and ACS adapters replace them.
-        services.AddSingleton<Lodestar.Journeys.Driving.ISendLedger, Journeys.InMemorySendLedger>();
-        services.AddSingleton<Journeys.IJourneyOutbox, Journeys.InMemoryJourneyOutbox>();
-        services.AddSingleton(sp => Journeys.JourneyCatalog.FromDirectory(sp.GetRequiredService<IConfiguration>()["Lodestar:JourneysPath"]));
-        services.AddSingleton<Journeys.JourneyTriggers>();
+        // Journeys (docs/adr/0004): the send ledger every instance of a customer shares is the Cosmos DB store's; without
+        // Cosmos DB it is process-local (one instance only, like the SQLite file).
+        services.TryAddSingleton<Lodestar.Journeys.Driving.ISendLedger, Journeys.InMemorySendLedger>();
+        services.AddJourneys(configuration, cosmos ? typeof(CosmosStore) : typeof(SqliteStore));
         return services;
     }
 

@@ -12,6 +12,7 @@ using Lodestar.Identity;
 using Lodestar.Tags;
 using Microsoft.Extensions.Logging.Abstractions;
 using Lodestar.Journeys;
+using Lodestar.Messaging;
 using Lodestar.Profiles;
 using Lodestar.Ingestion;
 using Microsoft.DurableTask.Client;
@@ -35,12 +36,13 @@ public sealed class AbandonedCartDurableTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var activities = new JourneyActivities(_profiles, _ledger, _outbox, TimeProvider.System);
+        var delivery = new JourneyDelivery(new Dictionary<Channel, IChannelSender>(), new MessageTemplates(null), _outbox, _profiles, null, TimeProvider.System);
+        var activities = new JourneyActivities(_profiles, _ledger, delivery, TimeProvider.System);
         _host = await DurableTaskTestHost.StartAsync(tasks =>
         {
             tasks.AddOrchestratorFunc<JourneyRun, string>(JourneyOrchestrator.Name, (ctx, _) => JourneyOrchestrator.Run(ctx));
             tasks.AddActivityFunc<string, string>(JourneyActivities.LoadCustomerName, (_, c) => activities.LoadCustomer(c!, CancellationToken.None));
-            tasks.AddActivityFunc<string, bool>(JourneyActivities.SendName, (_, b) => activities.Send(b!, CancellationToken.None));
+            tasks.AddActivityFunc<string, string>(JourneyActivities.SendName, (_, b) => activities.Send(b!, CancellationToken.None));
             tasks.AddActivityFunc<string>(JourneyActivities.UpdateProfileName, (_, u) => activities.UpdateProfile(u!, CancellationToken.None));
         });
     }

@@ -50,6 +50,15 @@ public sealed class FunctionsMetadataTests
         { "GET", "customers/{id}/merges" },
         { "POST", "customers/lookup" },
         { "DELETE", CustomerHttpFunctions.IdRoute },
+        { "GET", "journeys" },
+        { "POST", "journeys" },
+        { "GET", "customers/{id}/journeys" },
+        { "POST", "webhooks/eventgrid" },
+        { "OPTIONS", "webhooks/eventgrid" },
+        { "POST", "webhooks/delivery" },
+        { "GET", "unsubscribe" },
+        { "POST", "unsubscribe" },
+        { "GET", "campaigns/{id}/metrics" },
     };
 
     [Theory]

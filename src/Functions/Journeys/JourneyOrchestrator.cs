@@ -11,7 +11,11 @@ namespace Lodestar.Functions.Journeys;
 /// An orchestration's input: the definition version it runs on (its JSON, so a newer publication never changes it), the
 /// instance state, and for a new instance its trigger. All <see cref="DomainJson"/> strings.
 /// </summary>
-public sealed record JourneyRun(string DefinitionJson, string StateJson, string? TriggerJson = null);
+public sealed record JourneyRun(string DefinitionJson, string StateJson, string? TriggerJson = null)
+{
+    /// <summary>The latest step log lines, carried over <c>ContinueAsNew</c> so that the custom status keeps them.</summary>
+    public IReadOnlyList<StepLogView>? Log { get; init; }
+}
 
 /// <summary>
 /// The Durable journey driver: a generic loop around the pure engine. Read the orchestration clock, decide, perform the
@@ -37,6 +41,7 @@ public static class JourneyOrchestrator
         var state = Read<JourneyState>(run.StateJson);
         // After ContinueAsNew the ledger is unknown (version -1): the engine fetches the profile on every wake, and a send
         // decided on a stale ledger is refused by the Send activity and decided again.
+        IReadOnlyList<StepLogView> log = run.Log ?? [];
         var customer = state.Status == JourneyStatus.Created ? await LoadAsync(context, state) : new CustomerContext(null, [], -1);
         var input = state.Status == JourneyStatus.Created
             ? new Started(run.TriggerJson is null ? null : Read<CustomerEvent>(run.TriggerJson), customer.Profile!)
@@ -46,14 +51,35 @@ public static class JourneyOrchestrator
             var policy = new PolicyContext { History = customer.History };
             var decision = JourneyEngine.Decide(definition, state, input, new DateTimeOffset(context.CurrentUtcDateTime), policy);
             var sends = decision.Commands.OfType<Send>().ToImmutableArray();
-            if (!sends.IsEmpty && !await context.CallActivityAsync<bool>(JourneyActivities.SendName,
-                    Write(new SendBatch(state.Customer, customer.LedgerVersion, sends)), Retry))
+            SendBatchResult? sent = null;
+            if (!sends.IsEmpty)
             {
-                customer = await LoadAsync(context, state);   // another instance sent meanwhile: decide again on the new ledger
-                continue;
+                // No per-channel rate slots are shared between orchestrations, so a slot later than now only spaces the
+                // sends of one decision; it is kept with a durable timer.
+                var slot = sends.Max(s => s.NotBefore).UtcDateTime;
+                if (slot > context.CurrentUtcDateTime)
+                {
+                    await context.CreateTimer(slot, CancellationToken.None);
+                }
+                sent = Read<SendBatchResult>(await context.CallActivityAsync<string>(JourneyActivities.SendName,
+                    Write(new SendBatch(state.Customer, customer.LedgerVersion, sends, state.InstanceId)), Retry));
+                if (!sent.Recorded)
+                {
+                    customer = await LoadAsync(context, state);   // another instance sent meanwhile: decide again on the new ledger
+                    continue;
+                }
             }
             state = decision.State;
-            context.SetCustomStatus(new { state.Status, state.Node, Log = decision.Log.Select(l => l.ToString()) });
+            log = JourneyStatusView.Append(log, decision.Log);
+            if (sent is not null && sent.Receipts.FirstOrDefault(r => r.MessageId == state.LastSend?.MessageId) is { } receipt)
+            {
+                // The engine takes the provider's receipt for its latest send as a SendResult: it logs it (delivered, or
+                // failed/rejected with the reason) at the send's node and changes nothing else.
+                var result = JourneyEngine.Decide(definition, state, receipt.ToSendResult(), new DateTimeOffset(context.CurrentUtcDateTime), policy);
+                state = result.State;
+                log = JourneyStatusView.Append(log, result.Log);
+            }
+            context.SetCustomStatus(JourneyStatusView.Of(state, log));
             JourneyInput? next = null;
             foreach (var command in decision.Commands)
             {
@@ -72,7 +98,7 @@ public static class JourneyOrchestrator
             }
             if (next is null && ++waits >= StepsPerHistory)
             {
-                context.ContinueAsNew(run with { StateJson = Write(state), TriggerJson = null });
+                context.ContinueAsNew(run with { StateJson = Write(state), TriggerJson = null, Log = log });
                 return Write(state);
             }
             input = next ?? await WaitAsync(context, definition, state);

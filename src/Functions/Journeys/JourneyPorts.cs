@@ -63,25 +63,3 @@ public sealed class InMemoryJourneyOutbox : IJourneyOutbox
         return Task.CompletedTask;
     }
 }
-
-/// <summary>The published journeys that events may start, with their JSON (an orchestration carries its version's JSON).</summary>
-public sealed class JourneyCatalog(IEnumerable<string> definitionsJson)
-{
-    public ImmutableArray<(JourneyDefinition Definition, string Json)> Journeys { get; } = [.. definitionsJson.Select(json => (Parse(json), json))];
-
-    public static JourneyDefinition Parse(string json)
-    {
-        var parsed = JourneyReader.Parse(json);
-        return parsed.IsValid && parsed.Value is { } definition
-            ? definition
-            : throw new InvalidOperationException("invalid journey definition: " + string.Join("; ", parsed.Errors.Select(e => $"{e.Pointer} {e.Message}")));
-    }
-
-    /// <summary>Every <c>*.json</c> journey in a folder (the schema and the template list excepted).</summary>
-    public static JourneyCatalog FromDirectory(string? path) => new(
-        path is null || !Directory.Exists(path)
-            ? []
-            : Directory.EnumerateFiles(path, "*.json").Order(StringComparer.Ordinal)
-                .Where(f => !f.EndsWith(".schema.json", StringComparison.Ordinal) && Path.GetFileName(f) != "templates.json")
-                .Select(File.ReadAllText));
-}

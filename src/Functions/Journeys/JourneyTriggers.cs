@@ -22,6 +22,7 @@ public sealed class JourneyTriggers(JourneyCatalog catalog)
         DateTimeOffset now, CancellationToken cancellationToken)
     {
         var started = 0;
+        var journeys = accepted.Count == 0 ? [] : await catalog.LatestAsync(cancellationToken);
         foreach (var (e, customer) in accepted)
         {
             var running = new List<string>();
@@ -35,7 +36,7 @@ public sealed class JourneyTriggers(JourneyCatalog catalog)
             {
                 await client.RaiseEventAsync(id, JourneyOrchestrator.EventName, payload, cancellationToken);
             }
-            foreach (var (definition, json) in catalog.Journeys)
+            foreach (var (definition, json, _) in journeys)
             {
                 if (JourneyAdmission.Triggers(definition, e)
                     && JourneyAdmission.Admit(definition, customer, e, now, []) is Admitted admitted
