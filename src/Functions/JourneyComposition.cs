@@ -4,6 +4,7 @@ using Lodestar.Cleaning;
 using Lodestar.Cosmos;
 using Lodestar.Engagement;
 using Lodestar.Functions.Journeys;
+using Lodestar.Identity;
 using Lodestar.Ingestion;
 using Lodestar.Journeys.Driving;
 using Lodestar.Messaging;
@@ -49,7 +50,7 @@ public static class JourneyComposition
         }
         services.AddSingleton<IJourneyOutbox, InMemoryJourneyOutbox>();
         services.AddSingleton(sp => new JourneyDelivery(sp.GetServices<IChannelSender>().ToDictionary(s => s.Channel), templates,
-            sp.GetRequiredService<IJourneyOutbox>(), sp.GetRequiredService<IProfileStore>(), sp.GetService<IDeliveryLedger>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<IJourneyOutbox>(), sp.GetRequiredService<IProfileStore>(), sp.GetService<IDeliveryLedger>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<PiiProtector>()));
         if (typeof(IJourneyStore).IsAssignableFrom(storeType))
         {
             services.TryAddSingleton<IJourneyDefinitions>(sp => new StoreJourneyDefinitions((IJourneyStore)sp.GetRequiredService(storeType)));

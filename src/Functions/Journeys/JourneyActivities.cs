@@ -42,7 +42,8 @@ public sealed class JourneyActivities(IProfileStore profiles, ISendLedger ledger
         var id = CustomerId.Parse(customer);
         var profile = await profiles.GetAsync(id, cancellationToken);
         var view = await ledger.ReadAsync(id, cancellationToken);
-        return JsonSerializer.Serialize(new CustomerContext(profile, view.History, view.Version), DomainJson.Options);
+        // ForDisplay: the sealed contact points stay out of the task hub's history (docs/adr/0007); the engine never needs them.
+        return JsonSerializer.Serialize(new CustomerContext(profile?.ForDisplay(), view.History, view.Version), DomainJson.Options);
     }
 
     /// <summary>

@@ -22,8 +22,9 @@ public sealed record SendReceipt(string MessageId, DeliveryStatus Status, string
 
 /// <summary>
 /// Delivers the messages of the Send activity: to the real channel adapter where one is configured (<c>Channels__*</c>),
-/// with the template rendered for the customer, else to the in-process outbox (logged, not sent); and records every send in
-/// the delivery ledger, which the feedback webhooks and campaign metrics read. The raw address exists only in the request.
+/// with the template rendered for the customer, else to the in-process outbox (kept, not sent); and records every send in
+/// the delivery ledger, which the feedback webhooks and campaign metrics read. The raw address exists only in the request:
+/// it is unsealed here, inside the activity, and never crosses into the orchestration's history.
 /// </summary>
 /// <remarks>
 /// The activity may run twice for one message: Durable retries it when it throws, and re-runs it when the worker dies
@@ -40,7 +41,8 @@ public sealed class JourneyDelivery(
     IJourneyOutbox outbox,
     IProfileStore profiles,
     IDeliveryLedger? ledger,
-    TimeProvider time)
+    TimeProvider time,
+    PiiProtector? pii = null)
 {
     /// <summary>The channels that go to a real provider; the others stay with the outbox.</summary>
     public IReadOnlyCollection<Channel> Channels => [.. senders.Keys];
@@ -80,7 +82,9 @@ public sealed class JourneyDelivery(
         }
         if (Address(profile, send.Channel) is not { } address)
         {
-            return new DeliveryReceipt(DeliveryStatus.InvalidAddress, Reason: $"no {send.Channel.Name()} address on file for the customer");
+            return new DeliveryReceipt(DeliveryStatus.InvalidAddress, Reason: SealedKind(send.Channel) is { } kind && profile.Contact(kind) is not null
+                ? $"the {send.Channel.Name()} address on file does not unseal under this app's PII key"
+                : $"no {send.Channel.Name()} address on file for the customer");
         }
         var model = MessageModel.FromProfile(profile, send.Offer is null ? null : new OfferView(send.Offer, send.Offer));
         var rendered = templates.Renderer.Render(send.Template, send.Channel, null, model);
@@ -94,14 +98,23 @@ public sealed class JourneyDelivery(
     }
 
     /// <summary>
-    /// The address a provider needs, as the standalone host finds it: push goes to the customer's installation tag and
-    /// mini-program messages to the openid (neither is personal data under docs/adr/0002). Email and SMS addresses are
-    /// held only as keyed hashes, so the profile has none to give and those sends answer InvalidAddress.
+    /// The address a provider needs, found as the standalone host finds it: push goes to the customer's installation tag
+    /// and mini-program messages to the openid (neither is personal data under house rule 7); email and SMS go to the
+    /// customer's latest email or phone number, unsealed from the profile's contact point with the app's PII key
+    /// (docs/adr/0007). Null when there is none, when it does not unseal, or without a protector.
     /// </summary>
-    public static string? Address(Profile profile, Channel channel) => channel switch
+    public string? Address(Profile profile, Channel channel) => channel switch
     {
         Channel.Push => "customer:" + profile.Id.Value,
         Channel.MiniProgram => profile.Identities.FirstOrDefault(i => i.Kind == IdKind.OpenId)?.Display,
+        _ when SealedKind(channel) is { } kind && pii is not null && profile.Contact(kind) is { } contact => pii.Unseal(kind, contact.Sealed),
+        _ => null,
+    };
+
+    private static IdKind? SealedKind(Channel channel) => channel switch
+    {
+        Channel.Email => IdKind.Email,
+        Channel.Sms => IdKind.Phone,
         _ => null,
     };
 }

@@ -31,7 +31,8 @@ public sealed class JourneyTriggers(JourneyCatalog catalog)
             {
                 running.Add(instance.InstanceId);
             }
-            var payload = JsonSerializer.Serialize(e, DomainJson.Options);
+            // Without the sealed phone and email (docs/adr/0007): the payload is kept in the orchestrations' history.
+            var payload = JsonSerializer.Serialize(e with { Ids = [.. e.Ids.Select(i => i with { Sealed = null })] }, DomainJson.Options);
             foreach (var id in running)
             {
                 await client.RaiseEventAsync(id, JourneyOrchestrator.EventName, payload, cancellationToken);
