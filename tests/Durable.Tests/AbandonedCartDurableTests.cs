@@ -158,7 +158,7 @@ public sealed class AbandonedCartDurableTests : IAsyncLifetime
     }
 
     /// <summary>Profiles in memory, consenting on every channel, in a zone where it is midday now (no quiet hours).</summary>
-    private sealed class FakeProfiles : IProfileStore
+    internal sealed class FakeProfiles : IProfileStore
     {
         private readonly ConcurrentDictionary<CustomerId, Profile> _profiles = new();
 
