@@ -15,6 +15,7 @@ var root = new RootCommand("Lodestar: precision marketing on one machine (embedd
     ClvCommand.Create(),
     JourneyCommand.Create(),
     ContentCommand.Create(),
+    ReportCommand.Create(),
     BackupCommand.Create(),
     BenchCommand.Create(),
 };

@@ -108,6 +108,9 @@ public sealed partial class SqliteStore
         var removed = 0;
         foreach (var sql in new[]
         {
+            // Sends and their engagement first: they find the merged-away ids through the aliases deleted below.
+            "DELETE FROM engagement WHERE message_id IN (SELECT message_id FROM deliveries WHERE customer_id = @id OR customer_id IN (SELECT old_id FROM aliases WHERE new_id = @id))",
+            "DELETE FROM deliveries WHERE customer_id = @id OR customer_id IN (SELECT old_id FROM aliases WHERE new_id = @id)",
             "DELETE FROM profiles WHERE customer_id = @id",
             "DELETE FROM events WHERE customer_id = @id",
             "DELETE FROM identities WHERE customer_id = @id",

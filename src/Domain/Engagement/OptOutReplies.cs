@@ -20,9 +20,25 @@ public static class OptOutReplies
         {
             return false;
         }
-        // Full-width letters (ＴＤ) fold to ASCII under NFKC; punctuation and spaces around the keyword are dropped.
-        var folded = message.Normalize(System.Text.NormalizationForm.FormKC).Trim().ToUpperInvariant();
+        // Full-width letters (ＴＤ, typed on Chinese keyboards) fold to ASCII; punctuation and spaces around the keyword
+        // are dropped. Folded by hand rather than by NFKC: the hosts run in invariant globalization mode, without ICU.
+        var folded = FoldWidth(message).Trim().ToUpperInvariant();
         var core = folded.Trim(' ', '.', '!', '。', '！', '"', '\'', '“', '”').Replace(" ", "", StringComparison.Ordinal);
         return Keywords.Contains(core);
     }
+
+    /// <summary>Full-width forms U+FF01–U+FF5E to their ASCII counterparts, the ideographic space to a space.</summary>
+    private static string FoldWidth(string text) => string.Create(text.Length, text, static (span, source) =>
+    {
+        for (var i = 0; i < source.Length; i++)
+        {
+            var c = source[i];
+            span[i] = c switch
+            {
+                >= '\uFF01' and <= '\uFF5E' => (char)(c - 0xFEE0),
+                '\u3000' => ' ',
+                _ => c,
+            };
+        }
+    });
 }

@@ -1,6 +1,8 @@
+using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Lodestar.Campaigns;
 using Lodestar.Journeys;
 using Lodestar.Simulation;
 using Lodestar.Standalone.Hosting;
@@ -29,6 +31,15 @@ internal sealed record DemoJourney(
 /// <summary>The journeys' part of the demo summary; <see cref="Skipped"/> says why it is empty (no journeys/ folder found).</summary>
 internal sealed record DemoJourneySummary(int Published, int SimulatedDays, double Seconds, IReadOnlyList<DemoJourney> Journeys, string? Skipped)
 {
+    /// <summary>Campaign metrics of the live sends, one total row per campaign (<c>report campaign ID</c> breaks each down).</summary>
+    public IReadOnlyList<MetricsRow> Campaigns { get; init; } = [];
+
+    /// <summary>The demo's assumed cost per message (CNY), so that ROI has a denominator.</summary>
+    public static readonly MetricsOptions Metrics = MetricsOptions.Default with
+    {
+        CostPerMessage = ImmutableDictionary<Channel, decimal>.Empty.Add(Channel.Sms, 0.045m).Add(Channel.Email, 0.002m),
+    };
+
     /// <summary>The text summary's journeys section.</summary>
     public IEnumerable<string> Lines()
     {
@@ -46,6 +57,10 @@ internal sealed record DemoJourneySummary(int Published, int SimulatedDays, doub
             lines.Add(F($"    live: {Counts(j.LiveInstances, "no instance")}; sent {Counts(j.LiveSends, "nothing")}{(j.LiveSuppressions.Count == 0 ? "" : "; suppressed " + Counts(j.LiveSuppressions, ""))}"));
             lines.Add(F($"    sim:  entered {j.SimulatedEntered:N0}, goals {j.SimulatedGoals:N0}; sent {Counts(j.SimulatedSends, "nothing")}{(j.SimulatedSuppressions.Count == 0 ? "" : "; suppressed " + Counts(j.SimulatedSuppressions, ""))}"));
         }
+        lines.Add(F($"Campaign metrics of the live sends ({Metrics.AttributionWindow.TotalDays:N0}-day attribution; cost per SMS 0.045, per email 0.002 {Metrics.Currency}; details: report campaign ID):"));
+        lines.AddRange(Campaigns.Count == 0
+            ? ["  no live send yet"]
+            : Campaigns.Select(c => F($"  {c.Value,-24} sent {c.Sent:N0}, delivered {c.Delivered:N0}, opened {c.Opened:N0}, clicked {c.Clicked:N0}, converted {c.Converted:N0}, revenue {c.Revenue:N2}, cost {c.Cost:N2}, ROI {(c.ReturnOnInvestment is { } roi ? roi.ToString("P0", CultureInfo.InvariantCulture) : "-")}")));
         return lines;
     }
 
@@ -110,8 +125,14 @@ internal sealed class DemoJourneys(StandaloneApp app)
                 Of(counts, "status", d.Id), Of(counts, "channel", d.Id), Of(counts, "suppressed", d.Id),
                 report.Entered, report.SendsByChannel, report.SuppressionsByReason, report.GoalConversions));
         }
+        var metrics = new CampaignReport(app.Store);
+        var campaigns = new List<MetricsRow>();
+        foreach (var (campaign, _) in await app.Store.CampaignsAsync(ct))
+        {
+            campaigns.Add((await metrics.ComputeAsync(campaign, DemoJourneySummary.Metrics, ct)).Total with { Value = campaign });
+        }
         _watch.Stop();
-        return new DemoJourneySummary(_samples.Count, SimulatedDays, Math.Round(_watch.Elapsed.TotalSeconds, 2), journeys, null);
+        return new DemoJourneySummary(_samples.Count, SimulatedDays, Math.Round(_watch.Elapsed.TotalSeconds, 2), journeys, null) { Campaigns = campaigns };
     }
 
     /// <summary>Waits until the driver has taken no step and the outbox has delivered nothing for half a second (at most 20 s).</summary>

@@ -1,4 +1,6 @@
 using Lodestar.Customers;
+using Lodestar.Engagement;
+using Lodestar.Journeys;
 using Lodestar.Ingestion;
 using Lodestar.Profiles;
 using Lodestar.Sqlite;
@@ -33,6 +35,23 @@ public sealed class SqliteStoreContractTests : CustomerStoreContract
         Task.FromResult<IReadOnlyList<string>>(new StoreProbe(DbPath).Strings("SELECT message_id FROM events WHERE customer_id = @c", ("@c", customer.Value)));
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Erase_RemovesTheCustomersSendsFromTheDeliveryLedger()
+    {
+        var erased = CustomerId.DerivedFrom("member:M-erase-sends");
+        var kept = CustomerId.DerivedFrom("member:M-keep-sends");
+        var store = (SqliteStore)Store.Ingest;
+        await store.RecordSendsAsync([Send("m-erased", "p-erased", erased), Send("m-kept", "p-kept", kept)], Ct);
+
+        Assert.True(await store.EraseAsync(erased, Ct));
+
+        Assert.Null(await store.FindSendAsync("p-erased", Ct));
+        Assert.Equal(kept, (await store.FindSendAsync("p-kept", Ct))?.Customer);
+    }
+
+    private static SentMessageRecord Send(string messageId, string providerId, CustomerId customer) =>
+        new(messageId, providerId, customer, Channel.Email, "abandoned-cart", "abandoned-cart", "remind", Samples.T0);
 
     [Fact]
     public async Task Reopen_AfterDispose_KeepsEveryCommittedEventAndProfile()
