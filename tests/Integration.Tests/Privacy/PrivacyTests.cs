@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text;
+using System.Text.Json.Nodes;
 using Lodestar.Customers;
+using Lodestar.Identity;
 using Lodestar.Tests.Support;
 using Microsoft.Data.Sqlite;
 
@@ -8,8 +10,9 @@ namespace Lodestar.Tests.Privacy;
 
 /// <summary>
 /// One realistic session against the real <c>lodestar serve</c> process (its log at Information, as shipped) with raw
-/// phone numbers, an email and a national id number, then a <c>backup</c> and a <c>profile</c> export of the same
-/// folder. The tests look for the raw values everywhere they could have gone.
+/// phone numbers, an email and a national id number, a journey that emails and texts the customer (outbox files), then a
+/// <c>backup</c> and a <c>profile</c> export of the same folder. The tests look for the raw values everywhere they could
+/// have gone, and for their sealed forms (docs/adr/0007) everywhere but the store.
 /// </summary>
 public sealed class PrivacySession : IAsyncLifetime
 {
@@ -44,6 +47,27 @@ public sealed class PrivacySession : IAsyncLifetime
 
     internal IReadOnlyList<Reply> Lookups { get; private set; } = [];
 
+    /// <summary>Every HTTP answer of the session: ingest, journey, profile and lookup replies.</summary>
+    internal IReadOnlyList<Reply> Replies { get; private set; } = [];
+
+    /// <summary>The sealed forms of the customer's valid phone numbers and email, under the folder's own PII key.</summary>
+    public IReadOnlyList<string> SealedForms { get; private set; } = [];
+
+    public string OutboxPath => Path.Combine(DataPath, "outbox");
+
+    /// <summary>A journey entered by API that emails and then texts the customer; with no adapter configured, both go to the outbox files.</summary>
+    private const string NoticeJourney = """
+        {
+          "id": "privacy-notice", "version": 1, "name": "privacy-notice",
+          "entry": { "type": "api" }, "reEntry": { "type": "never" },
+          "start": "mail",
+          "nodes": [
+            { "id": "mail", "type": "send", "channel": "email", "template": "welcome-email", "transactional": true, "next": "text" },
+            { "id": "text", "type": "send", "channel": "sms", "template": "winback-sms", "transactional": true }
+          ]
+        }
+        """;
+
     public async ValueTask InitializeAsync()
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
@@ -53,11 +77,15 @@ public sealed class PrivacySession : IAsyncLifetime
         {
             using var client = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromSeconds(10) };
             client.DefaultRequestHeaders.Authorization = HttpJson.WriteKey(WriteKey);
-            async Task Ok(string path, string body)
+            var replies = new List<Reply>();
+            async Task<Reply> Post(string path, string body, params HttpStatusCode[] expected)
             {
                 var reply = await client.PostAsync(path, body);
-                Assert.True(reply.Status == HttpStatusCode.OK, $"{path}: {reply.Status} {reply.Text}");
+                replies.Add(reply);
+                Assert.True(expected.Contains(reply.Status), $"{path}: {reply.Status} {reply.Text}");
+                return reply;
             }
+            Task Ok(string path, string body) => Post(path, body, HttpStatusCode.OK);
             static string At(int minutes) => Samples.Iso(Samples.T0.AddMinutes(minutes));
 
             // Sign-up with Segment's reserved traits and a national id for the membership card, then everyday behaviour.
@@ -68,10 +96,19 @@ public sealed class PrivacySession : IAsyncLifetime
             await Ok("/api/webhooks/pos", $$"""{"orderId":"SO-8841","storeId":"BJ-001","phone":"{{Phone}}","timestamp":"{{At(60)}}","lines":[{"sku":"TEA-1","quantity":1,"unitPrice":88}]}""");
             await Ok("/api/webhooks/service", $$"""{"contactId":"CS-8841","phone":"{{OtherPhone}}","channel":"hotline","topic":"refund","complaint":true,"timestamp":"{{At(90)}}"}""");
             // A store order whose only identifier is a phone that is not a mainland mobile: kept in quarantine, with its reason.
-            var quarantined = await client.PostAsync("/api/webhooks/pos", $$"""{"orderId":"SO-8842","storeId":"BJ-001","phone":"{{ForeignPhone}}","timestamp":"{{At(95)}}","lines":[{"sku":"TEA-2","quantity":1,"unitPrice":18}]}""");
+            var quarantined = await Post("/api/webhooks/pos", $$"""{"orderId":"SO-8842","storeId":"BJ-001","phone":"{{ForeignPhone}}","timestamp":"{{At(95)}}","lines":[{"sku":"TEA-2","quantity":1,"unitPrice":18}]}""", HttpStatusCode.OK);
             Assert.Equal("quarantined", (string)quarantined.Json["result"]!["outcome"]!);
             await Ok("/api/v1/identify", $$"""{"messageId":"pv-7","userId":"M-8842","traits":{"phone":"{{ForeignPhone}}"},"timestamp":"{{At(96)}}"}""");
+            // A journey emails and texts the customer; the serve process's dispatcher writes the outbox files.
+            await Post("/api/journeys", NoticeJourney, HttpStatusCode.Created, HttpStatusCode.OK);
+            await Post("/api/journeys/privacy-notice/entries", $$"""{"customerId":"{{Customer}}"}""", HttpStatusCode.Accepted);
+            while (!(HasLine(Path.Combine(OutboxPath, "email.jsonl")) && HasLine(Path.Combine(OutboxPath, "sms.jsonl"))))
+            {
+                await Task.Delay(100, ct);
+            }
+            replies.Add(await client.GetReplyAsync($"/api/customers/{Customer}/journeys"));
             Profile = await client.GetReplyAsync($"/api/customers/{Customer}");
+            replies.Add(Profile);
             await Task.Delay(200, ct); // let the console logger drain before the split below
             var ingestLines = server.Output.Count;
 
@@ -81,6 +118,7 @@ public sealed class PrivacySession : IAsyncLifetime
                 await client.LookupAsync("phone", Phone),
                 await client.LookupAsync("email", Email),
             ];
+            Replies = [.. replies, .. Lookups];
             await Task.Delay(200, ct);
             var lookupLines = server.Output.Count;
             await server.StopAsync(ct);
@@ -97,6 +135,27 @@ public sealed class PrivacySession : IAsyncLifetime
         ProfileExport = export.Output;
         OtherOutput = [.. OtherOutput, .. backup.Output, .. export.Output];
         SqliteConnection.ClearAllPools();
+
+        var secrets = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(_data.Path, "secrets.json"), ct))!;
+        var pii = new PiiProtector(Convert.FromBase64String((string)secrets["piiKey"]!));
+        SealedForms =
+        [
+            pii.Protect(IdKind.Phone, "+86" + PhoneDigits).Sealed!,
+            pii.Protect(IdKind.Phone, "+8613770528164").Sealed!,
+            pii.Protect(IdKind.Email, Email.ToLowerInvariant()).Sealed!,
+        ];
+    }
+
+    private static bool HasLine(string path)
+    {
+        try
+        {
+            return File.Exists(path) && File.ReadAllText(path).Contains('\n', StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false; // being appended to
+        }
     }
 
     public ValueTask DisposeAsync()
@@ -130,6 +189,19 @@ public sealed class PrivacyTests(PrivacySession session) : IClassFixture<Privacy
 
     private static List<string> RawValuesIn(IEnumerable<string> lines) => RawValuesIn(Encoding.UTF8.GetBytes(string.Join('\n', lines)));
 
+    /// <summary>The customer's sealed forms found in <paramref name="content"/> (base64url: compared exactly).</summary>
+    private List<string> SealedFormsIn(byte[] content)
+    {
+        var text = Encoding.Latin1.GetString(content);
+        return [.. session.SealedForms.Where(f => text.Contains(f, StringComparison.Ordinal))];
+    }
+
+    private List<string> SealedFormsIn(IEnumerable<string> lines) => SealedFormsIn(Encoding.UTF8.GetBytes(string.Join('\n', lines)));
+
+    /// <summary>The store itself and its backups: the one place sealed contact points belong.</summary>
+    private static bool IsStore(string relativePath) =>
+        Path.GetFileName(relativePath).StartsWith("lodestar", StringComparison.Ordinal) && Path.GetFileName(relativePath).Contains(".db", StringComparison.Ordinal);
+
     [Fact]
     public void Profile_AfterSession_ShowsTheMaskedFormsOnly()
     {
@@ -145,6 +217,44 @@ public sealed class PrivacyTests(PrivacySession session) : IClassFixture<Privacy
         Assert.Equal(1, (long)json["counters"]!["complaints"]!);
         Assert.Equal(8800, (long)json["counters"]!["spendMinor"]!);
         Assert.Empty(RawValuesIn(Encoding.UTF8.GetBytes(session.Profile.Text)));
+    }
+
+    [Fact]
+    public void ApiReplies_AfterSession_HoldNoSealedContact()
+    {
+        Assert.Equal(3, session.SealedForms.Distinct().Count());
+        Assert.True(session.Profile.Json["contacts"] is null or JsonArray { Count: 0 }, "the profile reply shows contact points");
+        Assert.All(session.Replies, r => Assert.Empty(SealedFormsIn(Encoding.UTF8.GetBytes(r.Text))));
+        Assert.All(session.Replies, r => Assert.Empty(RawValuesIn(Encoding.UTF8.GetBytes(r.Text))));
+    }
+
+    [Fact]
+    public void OutboxFiles_AfterSendsToTheCustomer_ShowMaskedRecipientsAndNoRawOrSealedValue()
+    {
+        var email = File.ReadAllLines(Path.Combine(session.OutboxPath, "email.jsonl"));
+        var sms = File.ReadAllLines(Path.Combine(session.OutboxPath, "sms.jsonl"));
+
+        Assert.Contains(email, l => l.Contains("email:l***@qq-mail.cn", StringComparison.Ordinal) && l.Contains(PrivacySession.Customer, StringComparison.Ordinal));
+        Assert.Contains(sms, l => l.Contains("phone:", StringComparison.Ordinal) && l.Contains("****", StringComparison.Ordinal));
+        Assert.Empty(SealedFormsIn([.. email, .. sms]));
+        Assert.Empty(RawValuesIn([.. email, .. sms]));
+    }
+
+    [Fact]
+    public void DataFolder_AfterSession_HoldsSealedContactsInTheStoreOnly()
+    {
+        var files = Directory.GetFiles(session.DataPath, "*", SearchOption.AllDirectories)
+            .Select(f => (File: Path.GetRelativePath(session.DataPath, f), Sealed: SealedFormsIn(File.ReadAllBytes(f)))).ToList();
+
+        Assert.Contains(files, f => IsStore(f.File) && f.Sealed.Count > 0); // the search finds them where they are
+        Assert.Empty(files.Where(f => !IsStore(f.File) && f.Sealed.Count > 0).Select(f => $"{f.File}: {f.Sealed.Count} sealed forms"));
+    }
+
+    [Fact]
+    public void ExportAndLogs_AfterSession_HoldNoSealedContact()
+    {
+        Assert.Empty(SealedFormsIn(session.ProfileExport));
+        Assert.Empty(SealedFormsIn([.. session.IngestLog, .. session.LookupLog, .. session.OtherOutput]));
     }
 
     [Fact]
