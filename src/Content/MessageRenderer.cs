@@ -12,8 +12,9 @@ public sealed record RenderResult(MessageContent? Content, IReadOnlyList<Content
 }
 
 /// <summary>
-/// Renders a template for one customer: picks the locale version (customer locale, same language, template default),
-/// renders each part with the model (HTML parts escaped, others plain), builds the channel's
+/// Renders a template for one customer: on a channel the named template is not written for (a send's fallback channel),
+/// its sibling for that channel (<see cref="TemplateNames"/>); picks the locale version (customer locale, same language,
+/// template default), renders each part with the model (HTML parts escaped, others plain), builds the channel's
 /// <see cref="MessageContent"/> and checks it against the channel's limits.
 /// </summary>
 public sealed class MessageRenderer(TemplateCatalog catalog)
@@ -27,9 +28,21 @@ public sealed class MessageRenderer(TemplateCatalog catalog)
         }
         if (template.Manifest.Channel != channel)
         {
-            return Fail(templateId, locale, $"'{templateId}' is a {template.Manifest.Channel.Name()} template, not {channel.Name()}");
+            // A fallback channel of a send: the node names its own channel's template, this channel has the sibling.
+            var sibling = TemplateNames.Sibling(templateId, channel);
+            var found = sibling is null ? null : catalog.Find(sibling);
+            if (sibling is not null && found is null && catalog.ProblemsFor(sibling) is { Count: > 0 } unusable)
+            {
+                return new RenderResult(null, unusable);   // the sibling exists but did not load: say why
+            }
+            if (sibling is null || found is null || found.Manifest.Channel != channel)
+            {
+                return Fail(templateId, locale, $"'{templateId}' is a {template.Manifest.Channel.Name()} template, not {channel.Name()}, "
+                    + (sibling is null ? "and its id does not end in a channel name, so it has no sibling" : $"and there is no {channel.Name()} template '{sibling}'"));
+            }
+            template = found;
         }
-        if (catalog.ProblemsFor(templateId) is { Count: > 0 } problems)
+        if (catalog.ProblemsFor(template.Id) is { Count: > 0 } problems)
         {
             return new RenderResult(null, problems);
         }

@@ -4,9 +4,10 @@ namespace Lodestar.Journeys;
 
 /// <summary>
 /// The checks on a well-formed definition that make it safe to publish: node ids unique, every reference names a node,
-/// every node reachable from the start, no loop without a wait (a busy loop), known templates, no impossible wait
-/// (negative or zero durations, a time-out of zero, an empty window), and fields that only make sense together. Errors
-/// point into the JSON form (nodes by index), so they apply to definitions built in code too.
+/// every node reachable from the start, no loop without a wait (a busy loop), known templates (each fallback channel's
+/// too, named by <see cref="TemplateNames"/>), no impossible wait (negative or zero durations, a time-out of zero, an
+/// empty window), and fields that only make sense together. Errors point into the JSON form (nodes by index), so they
+/// apply to definitions built in code too.
 /// </summary>
 public static class JourneyValidator
 {
@@ -212,6 +213,10 @@ public static class JourneyValidator
                         {
                             Error($"{at}/fallback/{f}", $"channel {send.Fallback[f].Name()} is already tried before");
                         }
+                        else if (FallbackTemplateProblem(send, send.Fallback[f], options) is { } missing)
+                        {
+                            Error($"{at}/fallback/{f}", missing);
+                        }
                     }
                     if (send.BestTimeWithin is { } best && best <= TimeSpan.Zero)
                     {
@@ -252,6 +257,23 @@ public static class JourneyValidator
 
     internal static string? TemplateProblem(string template, JourneyValidationOptions options) =>
         options.KnownTemplates is { } templates && !templates.Contains(template) ? $"unknown template '{template}'" : null;
+
+    // A fallback channel sends its own content: the sibling template by the naming rule (TemplateNames), which must exist
+    // now rather than fail every fallback send later.
+    internal static string? FallbackTemplateProblem(SendNode send, Channel fallback, JourneyValidationOptions options)
+    {
+        if (options.KnownTemplates is not { } templates)
+        {
+            return null;
+        }
+        var channel = fallback.Name();
+        return TemplateNames.For(send, fallback) switch
+        {
+            null => $"the template '{send.Template}' does not end in a channel name ('-{send.Channel.Name()}'), so the fallback channel {channel} has no '-{channel}' template to use",
+            var sibling when !templates.Contains(sibling) => $"no {channel} template '{sibling}' for the fallback channel",
+            _ => null,
+        };
+    }
 }
 
 /// <summary>Orders JSON pointers token by token, array indices as numbers: /nodes/2 before /nodes/10.</summary>
