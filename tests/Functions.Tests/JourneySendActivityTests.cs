@@ -126,12 +126,26 @@ public sealed class JourneySendActivityTests : IDisposable
         Assert.Equal(DeliveryStatus.InvalidAddress, (await _store.FindSendAsync(send.MessageId, CancellationToken.None))!.Status);
     }
 
-    /// <summary>A fallback channel keeps the node's template id, which names a template of the primary channel.</summary>
+    /// <summary>A fallback channel keeps the node's template id; the push carries the sibling written for push.</summary>
     [Fact]
-    public async Task Send_TemplateOfAnotherChannel_FailsWithTheTemplateProblem_WithoutCallingTheProvider()
+    public async Task Send_FallbackChannel_SendsTheSiblingTemplateOfThatChannel()
     {
         var profile = _profiles.Add(Customer("fallback", withEmail: false));
         var send = Send(profile.Id, "email-reminder", Channel.Push, "cart-reminder-email");
+
+        await SendAsync(Activities(_push), profile.Id, 0, send);
+
+        var sent = Assert.Single(_push.Sent);
+        var expected = _templates.Renderer.Render("cart-reminder-push", Channel.Push, null, MessageModel.FromProfile(profile)).Content!;
+        Assert.Equal((expected.Title, expected.Text), (sent.Content.Title, sent.Content.Text));
+    }
+
+    /// <summary>A channel with no sibling template is a template problem; the provider is not called.</summary>
+    [Fact]
+    public async Task Send_ChannelWithoutASiblingTemplate_FailsWithTheTemplateProblem_WithoutCallingTheProvider()
+    {
+        var profile = _profiles.Add(Customer("fallback", withEmail: false));
+        var send = Send(profile.Id, "sms-coupon", Channel.Push, "cart-coupon-sms");   // no cart-coupon-push
 
         var receipt = Assert.Single((await SendAsync(Activities(_push), profile.Id, 0, send)).Receipts);
 
