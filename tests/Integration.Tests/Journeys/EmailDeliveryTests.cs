@@ -25,26 +25,28 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Lodestar.Tests.Journeys;
 
 /// <summary>
-/// The contact vault end to end (docs/adr/0007): an identify carrying an email, then a journey whose send node emails the
-/// customer through the ACS email adapter, against a local server speaking the documented <c>emails:send</c> API with its
-/// HMAC signature. The address the customer gave reaches the request; the outbox line shows it masked, and neither the
-/// address nor its sealed form is written there.
+/// The contact vault end to end (docs/adr/0007): an identify carrying an email and a phone number, then a journey whose
+/// send node emails (or texts) the customer through the ACS adapter, against a local server speaking the documented
+/// <c>emails:send</c> (and <c>sms</c>) API with its HMAC signature. The address the customer gave reaches the request; the
+/// outbox line shows it masked, and neither the address nor its sealed form is written there.
 /// </summary>
 public sealed class EmailDeliveryTests
 {
     private const string Member = "M-vault-1";
     private const string GivenEmail = " Wang.Fang.77@Corp-Mail.cn ";
+    private const string GivenPhone = "139 1284 7563";
     private static readonly string NormalisedEmail = GivenEmail.Trim().ToLowerInvariant();
+    private static readonly string NormalisedPhone = "+86" + GivenPhone.Replace(" ", "", StringComparison.Ordinal);
     private static readonly CustomerId Customer = CustomerId.DerivedFrom("member:" + Member);
     private static readonly byte[] HostPiiKey = Encoding.UTF8.GetBytes("lodestar-email-delivery-tests-pii-key-0123456789");
 
-    private const string Journey = """
+    private static string Journey(Channel channel) => $$"""
         {
           "id": "vault-welcome", "version": 1, "name": "vault-welcome",
           "entry": { "type": "api" },
           "reEntry": { "type": "never" },
-          "start": "mail",
-          "nodes": [ { "id": "mail", "type": "send", "channel": "email", "template": "welcome-email", "transactional": true } ]
+          "start": "hello",
+          "nodes": [ { "id": "hello", "type": "send", "channel": "{{channel.Name()}}", "template": "{{(channel == Channel.Email ? "welcome-email" : "vip-care-sms")}}", "transactional": true } ]
         }
         """;
 
@@ -53,8 +55,8 @@ public sealed class EmailDeliveryTests
     {
         var ct = TestContext.Current.CancellationToken;
         var pii = new PiiProtector(HostPiiKey);
-        await using var fake = await AcsEmail.StartAsync();
-        var run = await RunJourneyAsync(pii, pii, fake, ct);
+        await using var fake = await AcsFake.StartAsync();
+        var run = await RunJourneyAsync(pii, pii, fake, Channel.Email, ct);
 
         var send = Assert.Single(fake.Sends);
         Assert.Empty(fake.Violations);
@@ -73,12 +75,31 @@ public sealed class EmailDeliveryTests
     }
 
     [Fact]
+    public async Task JourneySend_OnSmsWithTheAcsAdapter_AddressesTheRequestToThePhoneNumberTheCustomerGave()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var pii = new PiiProtector(HostPiiKey);
+        await using var fake = await AcsFake.StartAsync();
+        var run = await RunJourneyAsync(pii, pii, fake, Channel.Sms, ct);
+
+        Assert.True(fake.Sends.Count == 1, string.Join('\n', run.OutboxLines)); // the line says why when nothing was sent
+        var send = Assert.Single(fake.Sends);
+        Assert.Empty(fake.Violations);
+        Assert.Equal(NormalisedPhone, send["smsRecipients"]![0]!["to"]!.GetValue<string>());
+        var line = JsonNode.Parse(Assert.Single(run.OutboxLines))!;
+        Assert.Equal("accepted", line["status"]!.GetValue<string>());
+        var sealedText = pii.Protect(IdKind.Phone, NormalisedPhone).Sealed!;
+        Assert.DoesNotContain(NormalisedPhone[3..], run.OutboxLines[0], StringComparison.Ordinal);
+        Assert.DoesNotContain(sealedText, run.OutboxLines[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task JourneySend_WhenTheHostKeyChanged_SendsNothingAndSaysTheAddressDoesNotUnseal()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var fake = await AcsEmail.StartAsync();
+        await using var fake = await AcsFake.StartAsync();
         var other = new PiiProtector(Encoding.UTF8.GetBytes("a-different-pii-key-after-a-botched-restore-0000"));
-        var run = await RunJourneyAsync(new PiiProtector(HostPiiKey), other, fake, ct);
+        var run = await RunJourneyAsync(new PiiProtector(HostPiiKey), other, fake, Channel.Email, ct);
 
         Assert.Empty(fake.Sends);
         var line = JsonNode.Parse(Assert.Single(run.OutboxLines))!;
@@ -89,11 +110,12 @@ public sealed class EmailDeliveryTests
     private sealed record JourneyRun(IReadOnlyList<string> OutboxLines, string StoredProfile);
 
     /// <summary>
-    /// Ingests the identify (email in the traits) with <paramref name="ingestPii"/>, runs the persisted driver and the outbox
-    /// dispatcher with the email adapter unsealing with <paramref name="sendPii"/>, enters the customer into the journey
-    /// (API entry, as <c>POST /api/journeys/{id}/entries</c> does) and waits until the outbox row is handled.
+    /// Ingests the identify (email and phone in the traits) with <paramref name="ingestPii"/>, runs the persisted driver and
+    /// the outbox dispatcher with the ACS adapters unsealing with <paramref name="sendPii"/>, enters the customer into a
+    /// journey sending on <paramref name="channel"/> (API entry, as <c>POST /api/journeys/{id}/entries</c> does) and waits
+    /// until the outbox row is handled.
     /// </summary>
-    private static async Task<JourneyRun> RunJourneyAsync(PiiProtector ingestPii, PiiProtector sendPii, AcsEmail fake, CancellationToken ct)
+    private static async Task<JourneyRun> RunJourneyAsync(PiiProtector ingestPii, PiiProtector sendPii, AcsFake fake, Channel channel, CancellationToken ct)
     {
         using var folder = new TempFolder("lodestar-email-delivery-");
         var clock = new FixedTimeProvider(Samples.Now);
@@ -102,6 +124,8 @@ public sealed class EmailDeliveryTests
             ["Channels:Email:ConnectionString"] = $"endpoint={fake.BaseUrl};accesskey={fake.AccessKey}",
             ["Channels:Email:Sender"] = "DoNotReply@lodestar.test",
             ["Channels:Email:PollInterval"] = "00:00:00.050",
+            ["Channels:Sms:ConnectionString"] = $"endpoint={fake.BaseUrl};accesskey={fake.AccessKey}",
+            ["Channels:Sms:From"] = "+18445550100",
             ["Lodestar:Templates"] = TemplateCatalog.Locate(AppContext.BaseDirectory),
         }).Build();
         var outboxFolder = Path.Combine(folder.Path, "outbox");
@@ -109,14 +133,14 @@ public sealed class EmailDeliveryTests
         {
             using var store = SqliteStore.Open(Path.Combine(folder.Path, "lodestar.db"));
             var catalog = new JourneyCatalog(store, clock);
-            var (published, _) = await catalog.PublishAsync(Journey, ct);
+            var (published, _) = await catalog.PublishAsync(Journey(channel), ct);
             Assert.True(published.IsValid, string.Join("; ", published.Errors.Select(e => $"{e.Pointer} {e.Message}")));
 
             var cleaner = new Cleaner(ingestPii, CleaningOptions.Default);
             var identify = new RawEvent
             {
                 MessageId = "vault-1", Type = EventType.Identify, Source = "web", Ids = [new RawIdentifier(IdKind.Member, Member)],
-                Traits = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("email", GivenEmail)]),
+                Traits = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("email", GivenEmail), KeyValuePair.Create("phone", GivenPhone)]),
                 Timestamp = Samples.T0,
             };
             await new IngestEvents(store, TagRuleSet.Default, clock).IngestAsync([cleaner.Clean(identify, Samples.Now)], ct);
@@ -131,7 +155,7 @@ public sealed class EmailDeliveryTests
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var running = Task.WhenAll(driver.RunAsync(stop.Token), dispatcher.RunAsync(stop.Token));
             Assert.Equal(EntryStatus.Started, (await driver.EnterAsync("vault-welcome", Customer, null, ct)).Status);
-            var file = OutboxDispatcher.FileFor(outboxFolder, Channel.Email);
+            var file = OutboxDispatcher.FileFor(outboxFolder, channel);
             for (var i = 0; i < 500 && !(File.Exists(file) && File.ReadAllLines(file).Length > 0); i++)
             {
                 await Task.Delay(20, ct);
@@ -151,11 +175,12 @@ public sealed class EmailDeliveryTests
     private static string Json<T>(T value) => System.Text.Json.JsonSerializer.Serialize(value, DomainJson.Options);
 
     /// <summary>
-    /// ACS email as documented for API 2025-09-01: <c>POST /emails:send</c> signed with the access key
-    /// (<c>x-ms-date</c>, <c>x-ms-content-sha256</c>, <c>Authorization: HMAC-SHA256 SignedHeaders=…&amp;Signature=…</c>),
-    /// answered 202 with <c>Operation-Location</c>; <c>GET /emails/operations/{id}</c> answered Succeeded.
+    /// ACS as documented, every request signed with the access key (<c>x-ms-date</c>, <c>x-ms-content-sha256</c>,
+    /// <c>Authorization: HMAC-SHA256 SignedHeaders=…&amp;Signature=…</c>): email API 2025-09-01, <c>POST /emails:send</c>
+    /// answered 202 with <c>Operation-Location</c> and <c>GET /emails/operations/{id}</c> answered Succeeded; SMS API
+    /// 2021-03-07, <c>POST /sms</c> answered 202 with one successful recipient result.
     /// </summary>
-    private sealed class AcsEmail : IAsyncDisposable
+    private sealed class AcsFake : IAsyncDisposable
     {
         private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
         private WebApplication _web = null!;
@@ -168,13 +193,14 @@ public sealed class EmailDeliveryTests
 
         public ConcurrentQueue<string> Violations { get; } = new();
 
-        public static async Task<AcsEmail> StartAsync()
+        public static async Task<AcsFake> StartAsync()
         {
-            var fake = new AcsEmail();
+            var fake = new AcsFake();
             var builder = WebApplication.CreateSlimBuilder();
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             fake._web = builder.Build();
             fake._web.MapPost("/emails:send", fake.SendAsync);
+            fake._web.MapPost("/sms", fake.SmsAsync);
             fake._web.MapGet("/emails/operations/{id}", (string id, HttpRequest r) =>
             {
                 fake.CheckSignature(r, []);
@@ -209,6 +235,31 @@ public sealed class EmailDeliveryTests
             request.HttpContext.Response.Headers["Operation-Location"] = $"{BaseUrl}emails/operations/{operationId}?api-version=2025-09-01";
             request.HttpContext.Response.Headers["retry-after"] = "0";
             return Results.Json(new { id = operationId, status = "Running" }, statusCode: 202);
+        }
+
+        private async Task<IResult> SmsAsync(HttpRequest request)
+        {
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer);
+            var body = buffer.ToArray();
+            CheckSignature(request, body);
+            if (request.Query["api-version"] != "2021-03-07")
+            {
+                Violations.Enqueue("api-version must be 2021-03-07");
+            }
+            var json = JsonNode.Parse(body)!;
+            var recipient = json["smsRecipients"]?[0];
+            if (recipient?["to"] is null || json["from"] is null || json["message"] is null
+                || recipient["repeatabilityRequestId"]?.GetValue<string>() != request.Headers["Repeatability-Request-ID"].ToString())
+            {
+                Violations.Enqueue("from, message and smsRecipients[0].to are required; the recipient repeats the Repeatability-Request-ID");
+                return Results.BadRequest();
+            }
+            Sends.Enqueue(json);
+            return Results.Json(new
+            {
+                value = new[] { new { to = recipient["to"]!.GetValue<string>(), messageId = "sms-1", httpStatusCode = 202, repeatabilityResult = "accepted", successful = true } },
+            }, statusCode: 202);
         }
 
         private void CheckSignature(HttpRequest request, byte[] body)
