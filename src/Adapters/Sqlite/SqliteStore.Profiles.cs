@@ -78,7 +78,26 @@ public sealed partial class SqliteStore
     public Task<IReadOnlyList<CustomerId>> SaveAsync(IReadOnlyCollection<Profile> profiles, CancellationToken cancellationToken) =>
         Write<IReadOnlyList<CustomerId>>(tx => new IngestCommit(_writer, tx).SaveProfiles(profiles, throwOnConflict: false), cancellationToken);
 
-    public Task<bool> EraseAsync(CustomerId requested, CancellationToken cancellationToken) => Write(tx =>
+    /// <summary>
+    /// Erases the customer (PIPL): every row, then a truncating checkpoint, so that with <c>secure_delete</c> (set on the
+    /// writer) no byte of the erased rows — sealed contact points included (docs/adr/0007) — stays in the file or its WAL.
+    /// </summary>
+    public async Task<bool> EraseAsync(CustomerId requested, CancellationToken cancellationToken)
+    {
+        var erased = await EraseRowsAsync(requested, cancellationToken);
+        await _writeLock.WaitAsync(cancellationToken);   // the writer's turn, outside any transaction
+        try
+        {
+            Execute(_writer, "PRAGMA wal_checkpoint(TRUNCATE);");
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+        return erased;
+    }
+
+    private Task<bool> EraseRowsAsync(CustomerId requested, CancellationToken cancellationToken) => Write(tx =>
     {
         // A merged-away id names the customer it joined: erase that one, as GetAsync would show it.
         var id = requested;

@@ -26,7 +26,7 @@ public sealed partial class SqliteStore : IIngestStore, IProfileStore, IDisposab
         _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Pooling = true, DefaultTimeout = 30 }.ToString();
         _writer = new SqliteConnection(_connectionString);
         _writer.Open();
-        Execute(_writer, $"PRAGMA journal_mode=WAL; PRAGMA synchronous={(synchronousFull ? "FULL" : "NORMAL")}; PRAGMA busy_timeout=30000; PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=0;");
+        Execute(_writer, $"PRAGMA journal_mode=WAL; PRAGMA synchronous={(synchronousFull ? "FULL" : "NORMAL")}; PRAGMA busy_timeout=30000; PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=0; PRAGMA secure_delete=ON;");
         Execute(_writer, Schema.Create);
         Execute(_writer, JourneySchema.Create);
         Execute(_writer, $"PRAGMA user_version={Schema.Version};");

@@ -47,5 +47,8 @@ public sealed class ContactErasureTests(InProcessHost host) : IClassFixture<InPr
         Assert.Equal(HttpStatusCode.NoContent, delete.Status);
         Assert.All(erasedForms, f => Assert.Equal(0, RowsHolding(f)));
         Assert.True(RowsHolding(keptForm) >= 2, "the other customer's sealed email went too");
+        // Not even freed pages or the write-ahead log keep a byte-level copy (secure_delete + truncating checkpoint).
+        var files = new[] { host.App.Store.Path, host.App.Store.Path + "-wal" }.Where(File.Exists).Select(File.ReadAllBytes).ToList();
+        Assert.All(erasedForms, f => Assert.DoesNotContain(files, bytes => bytes.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(f)) >= 0));
     }
 }
