@@ -1,7 +1,6 @@
 using Lodestar.Api;
 using Lodestar.Customers;
 using Lodestar.Journeys;
-using Lodestar.Journeys.Driving;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 
@@ -57,17 +56,7 @@ public sealed class JourneyApi(JourneyCatalog catalog, ApiSecrets secrets, Messa
                 : Problems.Validation(request, parsed.Errors);
         }
         var (result, outcome) = await catalog.PublishAsync(json, validation, cancellationToken);
-        if (!result.IsValid)
-        {
-            return Problems.Validation(request, result.Errors);
-        }
-        var d = result.Value!;
-        return outcome == PublishOutcome.VersionTaken
-            ? new ApiResult(StatusCodes.Status409Conflict, new ProblemDetails("https://lodestar.dev/problems/version-taken", "Version already published", 409,
-                $"{d.Key} is already published with a different definition; publish it as a new version", request.Path.Value,
-                [new ProblemError("/version", "already published with a different definition")]), Problems.ContentType)
-            : new ApiResult(outcome == PublishOutcome.Published ? StatusCodes.Status201Created : StatusCodes.Status200OK,
-                new { id = d.Id, version = d.Version, name = d.Name, outcome = outcome.ToString()!.ToLowerInvariant() });
+        return JourneyAnswers.Published(request, result, outcome);
     }
 
     /// <summary>The customer's orchestrations (found by the id prefix <see cref="JourneyTriggers.OrchestrationId"/> gives them), newest first.</summary>

@@ -80,11 +80,9 @@ public sealed class JourneyDelivery(
         {
             return new DeliveryReceipt(DeliveryStatus.InvalidAddress, Reason: "the customer is unknown or erased");
         }
-        if (Address(profile, send.Channel) is not { } address)
+        if (ContactAddresses.Of(profile, send.Channel, pii) is not { } address)
         {
-            return new DeliveryReceipt(DeliveryStatus.InvalidAddress, Reason: SealedKind(send.Channel) is { } kind && profile.Contact(kind) is not null
-                ? $"the {send.Channel.Name()} address on file does not unseal under this app's PII key"
-                : $"no {send.Channel.Name()} address on file for the customer");
+            return new DeliveryReceipt(DeliveryStatus.InvalidAddress, Reason: ContactAddresses.WhyMissing(profile, send.Channel));
         }
         var model = MessageModel.FromProfile(profile, send.Offer is null ? null : new OfferView(send.Offer, send.Offer));
         var rendered = templates.Renderer.Render(send.Template, send.Channel, null, model);
@@ -96,25 +94,4 @@ public sealed class JourneyDelivery(
         return await sender.SendAsync(new OutboundMessage(send.MessageId, send.Channel, send.Recipient, address, rendered.Content,
             send.Transactional, send.NotBefore, send.Campaign, send.Template), cancellationToken);
     }
-
-    /// <summary>
-    /// The address a provider needs, found as the standalone host finds it: push goes to the customer's installation tag
-    /// and mini-program messages to the openid (neither is personal data under house rule 7); email and SMS go to the
-    /// customer's latest email or phone number, unsealed from the profile's contact point with the app's PII key
-    /// (docs/adr/0007). Null when there is none, when it does not unseal, or without a protector.
-    /// </summary>
-    public string? Address(Profile profile, Channel channel) => channel switch
-    {
-        Channel.Push => "customer:" + profile.Id.Value,
-        Channel.MiniProgram => profile.Identities.FirstOrDefault(i => i.Kind == IdKind.OpenId)?.Display,
-        _ when SealedKind(channel) is { } kind && pii is not null && profile.Contact(kind) is { } contact => pii.Unseal(kind, contact.Sealed),
-        _ => null,
-    };
-
-    private static IdKind? SealedKind(Channel channel) => channel switch
-    {
-        Channel.Email => IdKind.Email,
-        Channel.Sms => IdKind.Phone,
-        _ => null,
-    };
 }

@@ -46,11 +46,9 @@ public sealed class ChannelDelivery(IReadOnlyDictionary<Channel, IChannelSender>
         {
             return new DeliveryReceipt(DeliveryStatus.InvalidAddress, Reason: "the customer is unknown or erased");
         }
-        if (Address(profile, message.Channel) is not { } address)
+        if (ContactAddresses.Of(profile, message.Channel, pii) is not { } address)
         {
-            return new DeliveryReceipt(DeliveryStatus.InvalidAddress, Reason: SealedKind(message.Channel) is { } kind && profile.Contact(kind) is not null
-                ? $"the {message.Channel.Name()} address on file does not unseal under this host's PII key"
-                : $"no {message.Channel.Name()} address on file for the customer");
+            return new DeliveryReceipt(DeliveryStatus.InvalidAddress, Reason: ContactAddresses.WhyMissing(profile, message.Channel));
         }
         var model = MessageModel.FromProfile(profile, message.Offer is null ? null : new OfferView(message.Offer, message.Offer));
         var rendered = renderer.Render(message.Template, message.Channel, null, model);
@@ -61,25 +59,4 @@ public sealed class ChannelDelivery(IReadOnlyDictionary<Channel, IChannelSender>
         return await senders[message.Channel].SendAsync(new OutboundMessage(message.MessageId, message.Channel, message.Customer, address,
             rendered.Content, message.Transactional, message.CreatedAt, message.Campaign, message.Template), cancellationToken);
     }
-
-    /// <summary>
-    /// Push goes to the customer's installation tag and mini-program messages to the openid (neither is personal data in the
-    /// sense of house rule 7, so the profile holds them as they are). Email and SMS go to the customer's most recent email
-    /// or phone number, unsealed from the profile's contact point (docs/adr/0007); null when there is none, when it does
-    /// not unseal under this host's key, or when no protector was given.
-    /// </summary>
-    public string? Address(Profile profile, Channel channel) => channel switch
-    {
-        Channel.Push => "customer:" + profile.Id.Value,
-        Channel.MiniProgram => profile.Identities.FirstOrDefault(i => i.Kind == IdKind.OpenId)?.Display,
-        _ when SealedKind(channel) is { } kind && pii is not null && profile.Contact(kind) is { } contact => pii.Unseal(kind, contact.Sealed),
-        _ => null,
-    };
-
-    private static IdKind? SealedKind(Channel channel) => channel switch
-    {
-        Channel.Email => IdKind.Email,
-        Channel.Sms => IdKind.Phone,
-        _ => null,
-    };
 }

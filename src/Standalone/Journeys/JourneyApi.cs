@@ -25,17 +25,7 @@ public sealed class JourneyApi(JourneyCatalog catalog, IJourneyStore store, stri
         using var reader = new StreamReader(request.Body);
         var json = await reader.ReadToEndAsync(cancellationToken);
         var (parsed, outcome) = await catalog.PublishAsync(json, cancellationToken);
-        if (!parsed.IsValid)
-        {
-            return Problems.Validation(request, parsed.Errors);
-        }
-        var d = parsed.Value!;
-        return outcome == PublishOutcome.VersionTaken
-            ? new ApiResult(StatusCodes.Status409Conflict, new ProblemDetails("https://lodestar.dev/problems/version-taken", "Version already published", 409,
-                $"{d.Key} is already published with a different definition; publish it as a new version", request.Path.Value,
-                [new ProblemError("/version", "already published with a different definition")]), Problems.ContentType)
-            : new ApiResult(outcome == PublishOutcome.Published ? StatusCodes.Status201Created : StatusCodes.Status200OK,
-                new { id = d.Id, version = d.Version, name = d.Name, outcome = outcome.ToString()!.ToLowerInvariant() });
+        return JourneyAnswers.Published(request, parsed, outcome);
     }
 
     public async Task<ApiResult> List(HttpRequest request, CancellationToken cancellationToken)
