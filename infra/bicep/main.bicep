@@ -46,6 +46,9 @@ param openAiDeploymentSku string = 'GlobalStandard'
 @minValue(1)
 param openAiCapacity int = 10
 
+@description('Folder of journey definitions deployed with the app package (relative to the app root); empty: journeys are published over POST /api/journeys only.')
+param journeysPath string = ''
+
 @description('The tenant\'s UTC offset, assumed for source times without one.')
 param tenantOffset string = '+08:00'
 @description('IANA zone in which days and months begin and the scheduled runs fall due.')
@@ -234,6 +237,7 @@ var appSettings = {
   Lodestar__PiiKey: '@Microsoft.KeyVault(VaultName=${names.vault};SecretName=lodestar-pii-key)'
   Lodestar__StorePath: storePath
   Lodestar__TenantOffset: tenantOffset
+  Lodestar__JourneysPath: journeysPath
   Lodestar__Runs__Zone: runsZone
   DailyRunSchedule: dailyRunSchedule
   MonthlyRunSchedule: monthlyRunSchedule
