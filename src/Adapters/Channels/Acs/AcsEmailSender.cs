@@ -49,15 +49,7 @@ public sealed class AcsEmailSender : IChannelSender
         {
             return logger.Log(message, new DeliveryReceipt(DeliveryStatus.Failed, Reason: "email content has no subject"));
         }
-        try
-        {
-            return logger.Log(message, await SendCoreAsync(message, cancellationToken));
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            ChannelLog.TransportFailed(logger, Channel, message.MessageId, message.Customer, ex.GetType().Name);
-            return new DeliveryReceipt(DeliveryStatus.Failed, Reason: "no answer from ACS email: " + ex.GetType().Name);
-        }
+        return await AcsPipeline.GuardedAsync(logger, message, "ACS email", () => SendCoreAsync(message, cancellationToken), cancellationToken);
     }
 
     private async Task<DeliveryReceipt> SendCoreAsync(OutboundMessage message, CancellationToken cancellationToken)

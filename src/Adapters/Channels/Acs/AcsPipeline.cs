@@ -1,4 +1,5 @@
 using Azure.Core.Pipeline;
+using Microsoft.Extensions.Logging;
 
 namespace Lodestar.Messaging.Acs;
 
@@ -17,5 +18,23 @@ internal static class AcsPipeline
             ? new AcsHmacPolicy(key, timeProvider)
             : new BearerTokenAuthenticationPolicy(connection.Credential!, AcsConnection.Scope);
         return HttpPipelineBuilder.Build(options, [], [auth], new RetryTransientClassifier());
+    }
+
+    /// <summary>
+    /// Runs one send and logs its receipt; a transport failure that outlived the retries becomes a Failed receipt naming
+    /// the exception type only (its message may quote the address), never an exception out of the sender.
+    /// </summary>
+    public static async Task<DeliveryReceipt> GuardedAsync(ILogger logger, OutboundMessage message, string service,
+        Func<Task<DeliveryReceipt>> send, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return logger.Log(message, await send());
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            ChannelLog.TransportFailed(logger, message.Channel, message.MessageId, message.Customer, ex.GetType().Name);
+            return new DeliveryReceipt(DeliveryStatus.Failed, Reason: $"no answer from {service}: " + ex.GetType().Name);
+        }
     }
 }

@@ -52,15 +52,7 @@ public sealed class AcsSmsSender : IChannelSender
             return logger.Log(message, new DeliveryReceipt(DeliveryStatus.Failed,
                 Reason: string.Create(CultureInfo.InvariantCulture, $"SMS text is over the {MaxMessageLength} characters ACS accepts")));
         }
-        try
-        {
-            return logger.Log(message, await SendCoreAsync(message, cancellationToken));
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            ChannelLog.TransportFailed(logger, Channel, message.MessageId, message.Customer, ex.GetType().Name);
-            return new DeliveryReceipt(DeliveryStatus.Failed, Reason: "no answer from ACS SMS: " + ex.GetType().Name);
-        }
+        return await AcsPipeline.GuardedAsync(logger, message, "ACS SMS", () => SendCoreAsync(message, cancellationToken), cancellationToken);
     }
 
     private async Task<DeliveryReceipt> SendCoreAsync(OutboundMessage message, CancellationToken cancellationToken)
