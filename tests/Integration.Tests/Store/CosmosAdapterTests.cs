@@ -14,28 +14,8 @@ namespace Lodestar.Tests.Store;
 
 /// <summary>The Cosmos adapter around the store: settings, registration, the pinned stand-in certificate, dead letters, erasure of quarantined records.</summary>
 [Collection(CosmosCollection.Name)]
-public sealed class CosmosAdapterTests(CosmosServer server) : IAsyncLifetime
+public sealed class CosmosAdapterTests(CosmosServer server) : CosmosDatabaseTests(server)
 {
-    private string? _database;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_database is not null)
-        {
-            await server.DropDatabaseAsync(_database);
-        }
-    }
-
-    private async Task<string> DatabaseAsync()
-    {
-        server.SkipIfUnavailable();
-        return _database ??= await server.NewDatabaseAsync(Ct);
-    }
-
     private static ValidateOptionsResult Validate(CosmosOptions options) => new CosmosOptionsValidator().Validate(null, options);
 
     [Fact]
@@ -81,7 +61,7 @@ public sealed class CosmosAdapterTests(CosmosServer server) : IAsyncLifetime
     public async Task AddCosmosStore_BoundFromEnvironmentStyleKeys_ServesBothPortsFromOneStore()
     {
         var database = await DatabaseAsync();
-        var settings = server.Options(database);
+        var settings = Server.Options(database);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             // What Cosmos__accountEndpoint and friends become in IConfiguration.
@@ -105,8 +85,8 @@ public sealed class CosmosAdapterTests(CosmosServer server) : IAsyncLifetime
     [Fact]
     public async Task Client_PinnedToAnotherCertificate_RefusesTheStandIn()
     {
-        server.SkipIfUnavailable();
-        var options = server.Options("any");
+        Server.SkipIfUnavailable();
+        var options = Server.Options("any");
         options.LocalCertificateSha256 = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData("another certificate"u8));
         using var client = CosmosClients.Create(options);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
@@ -122,7 +102,7 @@ public sealed class CosmosAdapterTests(CosmosServer server) : IAsyncLifetime
     public async Task DeadLetters_ThePoisonEventTwice_KeepOneDocumentWithoutTheBody()
     {
         var database = await DatabaseAsync();
-        var letters = new DeadLetters(server.Client, database);
+        var letters = new DeadLetters(Server.Client, database);
         var body = Encoding.UTF8.GetBytes("""{"phone":"+8613957215670","broken":""");
         var poison = PoisonEvent.Of("eventhub", "unreadable_json", "ends inside a string", body, Samples.Now, partition: "3", sequenceNumber: 42);
 
@@ -140,7 +120,7 @@ public sealed class CosmosAdapterTests(CosmosServer server) : IAsyncLifetime
     public async Task Erase_ACustomer_RemovesTheQuarantinedRecordsHoldingItsIdentifiers()
     {
         var database = await DatabaseAsync();
-        var store = new CosmosStore(server.Client, database);
+        var store = new CosmosStore(Server.Client, database);
         var member = Samples.Pii.Protect(IdKind.Member, "M-q");
         var other = Samples.Pii.Protect(IdKind.Member, "M-q-other");
         var id = Lodestar.Customers.CustomerId.DerivedFrom(member.GraphKey);
@@ -159,7 +139,7 @@ public sealed class CosmosAdapterTests(CosmosServer server) : IAsyncLifetime
 
     private async Task<List<JsonElement>> AllDeadLetters(string database)
     {
-        using var feed = server.Client.GetDatabase(database).GetContainer(CosmosLayout.DeadLetters).GetItemQueryStreamIterator("SELECT * FROM c");
+        using var feed = Server.Client.GetDatabase(database).GetContainer(CosmosLayout.DeadLetters).GetItemQueryStreamIterator("SELECT * FROM c");
         var docs = new List<JsonElement>();
         while (feed.HasMoreResults)
         {

@@ -19,33 +19,13 @@ namespace Lodestar.Tests.Store;
 /// between its provider-id pointer and its send document.
 /// </summary>
 [Collection(CosmosCollection.Name)]
-public sealed class CosmosJourneyAndDeliveryDocumentsTests(CosmosServer server) : IAsyncLifetime
+public sealed class CosmosJourneyAndDeliveryDocumentsTests(CosmosServer server) : CosmosDatabaseTests(server)
 {
-    private string? _database;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_database is not null)
-        {
-            await server.DropDatabaseAsync(_database);
-        }
-    }
-
-    private async Task<string> DatabaseAsync()
-    {
-        server.SkipIfUnavailable();
-        return _database ??= await server.NewDatabaseAsync(Ct);
-    }
-
     private static SentMessage Sent(int minutes) => new(Samples.T0.AddMinutes(minutes), Channel.Email, false, "abandoned-cart", "spring", null);
 
     private async Task<JsonElement> ReadRawAsync(string container, string id, string partition)
     {
-        using var r = await server.Client.GetDatabase(_database).GetContainer(container).ReadItemStreamAsync(id, new PartitionKey(partition), cancellationToken: Ct);
+        using var r = await Server.Client.GetDatabase(Database).GetContainer(container).ReadItemStreamAsync(id, new PartitionKey(partition), cancellationToken: Ct);
         r.EnsureSuccessStatusCode();
         using var json = await JsonDocument.ParseAsync(r.Content, cancellationToken: Ct);
         return json.RootElement.Clone();
@@ -55,7 +35,7 @@ public sealed class CosmosJourneyAndDeliveryDocumentsTests(CosmosServer server) 
     public async Task AddCosmosStore_ServesTheJourneyAndFeedbackPorts_FromTheBoundDatabase()
     {
         var database = await DatabaseAsync();
-        var settings = server.Options(database);
+        var settings = Server.Options(database);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Cosmos:accountEndpoint"] = settings.AccountEndpoint!.ToString(),
@@ -79,7 +59,7 @@ public sealed class CosmosJourneyAndDeliveryDocumentsTests(CosmosServer server) 
         Assert.Same(store, services.GetRequiredService<IFeedbackStore>());
         Assert.Same(store, services.GetRequiredService<ICampaignFacts>());
         // Written where a client of the same database reads it.
-        Assert.Equal(1, (await new CosmosSendLedger(server.Client, database).ReadAsync(customer, Ct)).Version);
+        Assert.Equal(1, (await new CosmosSendLedger(Server.Client, database).ReadAsync(customer, Ct)).Version);
     }
 
     [Fact]
@@ -87,9 +67,9 @@ public sealed class CosmosJourneyAndDeliveryDocumentsTests(CosmosServer server) 
     {
         var database = await DatabaseAsync();
         var customer = CustomerId.DerivedFrom("member:M-doc-ledger");
-        await new CosmosSendLedger(server.Client, database).TryAppendAsync(customer, 0, [new LedgerEntry("doc-m1", Sent(0)), new LedgerEntry("doc-m2", Sent(1))], Ct);
+        await new CosmosSendLedger(Server.Client, database).TryAppendAsync(customer, 0, [new LedgerEntry("doc-m1", Sent(0)), new LedgerEntry("doc-m2", Sent(1))], Ct);
         var journey = new PublishedJourney("doc-journey", 3, "Doc", """{"id":"doc-journey","version":3}""", Samples.T0);
-        await new CosmosJourneyDefinitions(server.Client, database).PublishAsync(journey, Ct);
+        await new CosmosJourneyDefinitions(Server.Client, database).PublishAsync(journey, Ct);
 
         var ledger = await ReadRawAsync(CosmosLayout.JourneyInstances, CosmosSendLedger.DocumentId, customer.Value);
         var definition = await ReadRawAsync(CosmosLayout.Journeys, "3", journey.Id);
@@ -110,11 +90,11 @@ public sealed class CosmosJourneyAndDeliveryDocumentsTests(CosmosServer server) 
     public async Task RecordSends_CutShortAfterItsProviderPointer_IsFoundByBothIdsOnlyOnceReplayed()
     {
         var database = await DatabaseAsync();
-        var store = new CosmosStore(server.Client, database);
+        var store = new CosmosStore(Server.Client, database);
         var send = new SentMessageRecord("cut-m1", "acs-cut-1", CustomerId.DerivedFrom("member:M-cut"), Channel.Sms, "j", "cut", "n", Samples.T0);
         // What a process killed between the two writes leaves: the pointer in identities, no send document.
         var hash = Keys.ProviderMessage("acs-cut-1");
-        using (var pointer = await server.Client.GetDatabase(database).GetContainer(CosmosLayout.Identities).UpsertItemStreamAsync(
+        using (var pointer = await Server.Client.GetDatabase(database).GetContainer(CosmosLayout.Identities).UpsertItemStreamAsync(
             new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(new { id = hash, idHash = hash, type = Keys.ProviderMessageType, messageId = send.MessageId })),
             new PartitionKey(hash), cancellationToken: Ct))
         {
